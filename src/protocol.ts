@@ -1,0 +1,167 @@
+/**
+ * The record protocol, compatible with the seed app: where records live
+ * (addresses), what they hold (the record), and how they travel (base64 JSON).
+ *
+ * @module
+ */
+import * as v from 'valibot'
+import { base64ToText, textToBase64 } from './base64.js'
+import { SignalingError } from './errors.js'
+
+/** The app id the seed used; part of every address. */
+export const DEFAULT_APP_ID = 'example.signaling.v1'
+/** SAFE structured data's type tag for unversioned data, which the records are. */
+export const UNVERSIONED_TYPE_TAG = 500
+/** Largest encoded record (the base64 text), in bytes: the SAFE structured-data limit. */
+export const MAX_RECORD_BYTES = 100 * 1024
+/** Longest room name, in characters. */
+export const MAX_ROOM_LENGTH = 256
+/** Longest id a record may name as `targetId`, in characters. */
+export const MAX_TARGET_ID_LENGTH = 512
+/** The record format version this code writes. */
+export const RECORD_VERSION = 1
+/** Random bytes in an answer id: 128 bits, unguessable. */
+const SELF_ID_RANDOM_BYTES = 16
+// Control characters (C0, DEL, C1) are not allowed in room names.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/
+
+/** A WebRTC session description as simple-peer signals it with `trickle: false`. */
+export interface SessionSignal {
+  type: 'offer' | 'answer'
+  sdp: string
+}
+
+/**
+ * What the store holds at a room address (an offer) or an answer address (an answer).
+ * The seed wrote `{ payload, targetId }`; signalbox adds `v`, `createdAt` and `expiresAt`.
+ */
+export interface SignalRecord {
+  /** Format version; absent in the seed's records. */
+  v?: 1
+  /** The session description. */
+  payload: SessionSignal
+  /** In an offer: the id at whose answer address the answer is to be stored. */
+  targetId?: string
+  /** When the record was written, in ms since the epoch. */
+  createdAt?: number
+  /** When the record stops counting, in ms since the epoch. */
+  expiresAt?: number
+}
+
+const timestampSchema = v.pipe(v.number(), v.finite(), v.minValue(0))
+const recordSchema = v.object({
+  v: v.optional(v.literal(RECORD_VERSION)),
+  payload: v.object({
+    type: v.picklist(['offer', 'answer']),
+    sdp: v.pipe(v.string(), v.maxLength(MAX_RECORD_BYTES)),
+  }),
+  targetId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TARGET_ID_LENGTH))),
+  createdAt: v.optional(timestampSchema),
+  expiresAt: v.optional(timestampSchema),
+})
+
+/**
+ * Checks a room name and returns it; throws `ERR_INVALID_ROOM` when it is not
+ * a non-empty string of at most {@link MAX_ROOM_LENGTH} characters without control characters.
+ */
+export function validateRoomName(room: unknown): string {
+  if (typeof room !== 'string' || room.length === 0 || room.length > MAX_ROOM_LENGTH || CONTROL_CHARACTERS.test(room)) {
+    throw new SignalingError(
+      'ERR_INVALID_ROOM',
+      `Invalid room name ${JSON.stringify(room)?.slice(0, 80)}: use a non-empty string of at most ${MAX_ROOM_LENGTH} characters without control characters.`,
+    )
+  }
+  return room
+}
+
+/** The address of a room's offer: base64 of `${appId}-${room}`, as the seed's `btoa`. */
+export function roomAddress(room: string, appId: string = DEFAULT_APP_ID): string {
+  return textToBase64(`${appId}-${room}`)
+}
+
+/** The address where the answer to an offer whose `targetId` is `selfId` is stored. */
+export function answerAddress(selfId: string, appId: string = DEFAULT_APP_ID): string {
+  return textToBase64(`${appId}-${selfId}`)
+}
+
+/**
+ * A fresh id for the answer address: the room name, a dash and 128 random bits in hex
+ * (the seed used `Math.random()`, which others could guess).
+ */
+export function createSelfId(room: string): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(SELF_ID_RANDOM_BYTES))
+  let hex = ''
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0')
+  return `${room}-${hex}`
+}
+
+/** Builds a current-version record that expires `ttlMs` after `now`. */
+export function createRecord(
+  payload: SessionSignal,
+  options: { targetId?: string; now: number; ttlMs: number },
+): SignalRecord {
+  const record: SignalRecord = { v: RECORD_VERSION, payload, createdAt: options.now, expiresAt: options.now + options.ttlMs }
+  if (options.targetId !== undefined) record.targetId = options.targetId
+  return record
+}
+
+/** Encodes a record as base64(JSON); throws `ERR_RECORD_TOO_LARGE` beyond {@link MAX_RECORD_BYTES}. */
+export function encodeRecord(record: SignalRecord): string {
+  const data = textToBase64(JSON.stringify(record))
+  if (data.length > MAX_RECORD_BYTES) {
+    throw new SignalingError(
+      'ERR_RECORD_TOO_LARGE',
+      `The record is ${data.length} bytes once encoded, above the ${MAX_RECORD_BYTES}-byte limit: signal less data (trickle: false, no large payloads).`,
+    )
+  }
+  return data
+}
+
+/**
+ * Decodes and validates a record read from a store. Accepts the seed's bare
+ * `{ payload, targetId }`. Throws `ERR_BAD_RECORD` for anything else, including
+ * a session description of another type than `expect`.
+ */
+export function decodeRecord(data: string, expect?: SessionSignal['type']): SignalRecord {
+  if (typeof data !== 'string' || data.length > MAX_RECORD_BYTES) {
+    throw badRecordError(`it is ${typeof data === 'string' ? `${data.length} bytes, above the limit` : `a ${typeof data}`}`)
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(base64ToText(data))
+  } catch {
+    throw badRecordError('it is not base64-encoded JSON')
+  }
+  if (isObject(json) && typeof json['v'] === 'number' && json['v'] > RECORD_VERSION) {
+    throw badRecordError(`it has format version ${json['v']}, newer than this signalbox reads (${RECORD_VERSION}); upgrade signalbox`)
+  }
+  const parsed = v.safeParse(recordSchema, json)
+  if (!parsed.success) {
+    const issue = parsed.issues[0]
+    const where = issue.path?.map((item) => String(item.key)).join('.') ?? 'record'
+    throw badRecordError(`${where}: ${issue.message}`)
+  }
+  const record = parsed.output as SignalRecord
+  if (expect !== undefined && record.payload.type !== expect) {
+    throw badRecordError(`it holds an ${record.payload.type} where an ${expect} was expected`)
+  }
+  return record
+}
+
+/** True when the record carries an `expiresAt` at or before `now` (the seed's records never expire). */
+export function isRecordExpired(record: SignalRecord, now: number): boolean {
+  return record.expiresAt !== undefined && record.expiresAt <= now
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}
+
+/** An `ERR_BAD_RECORD` error that names `reason`. */
+export function badRecordError(reason: string): SignalingError {
+  return new SignalingError(
+    'ERR_BAD_RECORD',
+    `The store holds data that is not a valid signalbox record (${reason}): the room may be used by another application; pick another room or app id.`,
+  )
+}
