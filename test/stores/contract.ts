@@ -1,0 +1,189 @@
+/**
+ * The store contract: every SignalStore passes this same suite. A store's test
+ * file calls `runStoreContract` with a harness that makes two participants
+ * over the same records and a way to move time forward.
+ */
+import { firstValueFrom, take, toArray } from 'rxjs'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createRecord, encodeRecord, MAX_RECORD_BYTES, SignalingError, type SignalStore } from '../../src/index.js'
+
+/** What a store's test file provides. */
+export interface StoreHarness {
+  /** A participant. */
+  a: SignalStore
+  /** Another participant over the same records. */
+  b: SignalStore
+  /** Moves the store's time forward by `ms` (record expiry). */
+  advance(ms: number): Promise<void>
+  /** Lets pushed changes arrive. */
+  settle(): Promise<void>
+  /** Stops whatever the harness started. */
+  cleanup(): Promise<void>
+}
+
+const offer = (n: number): string =>
+  encodeRecord(createRecord({ type: 'offer', sdp: `v=0 sdp ${n}` }, { targetId: `room-${n}`, now: 0, ttlMs: 60_000 }))
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  )
+  expect(error).toBeInstanceOf(SignalingError)
+  expect((error as SignalingError).code).toBe(code)
+}
+
+/** What a store can do beyond the required methods. */
+export interface StoreCapabilities {
+  /** The store offers `watch()`, a push read. */
+  watch: boolean
+}
+
+/** Runs the contract suite against the store that `setup` makes. */
+export function runStoreContract(name: string, capabilities: StoreCapabilities, setup: () => Promise<StoreHarness>): void {
+  describe(`${name} fulfils the store contract`, () => {
+    let h: StoreHarness
+    beforeEach(async () => {
+      h = await setup()
+    })
+    afterEach(async () => {
+      await h.cleanup()
+    })
+
+    it('reads null where nothing was stored', async () => {
+      expect(await h.a.read('nothing-here')).toBeNull()
+    })
+
+    it('creates a record that every participant reads back unchanged', async () => {
+      await h.a.create('room-1', offer(1))
+      expect(await h.a.read('room-1')).toBe(offer(1))
+      expect(await h.b.read('room-1')).toBe(offer(1))
+    })
+
+    it('refuses a second create at the same address with ERR_EXISTS and keeps the first', async () => {
+      await h.a.create('room-1', offer(1))
+      await expectCode(h.b.create('room-1', offer(2)), 'ERR_EXISTS')
+      await expectCode(h.a.create('room-1', offer(3)), 'ERR_EXISTS')
+      expect(await h.b.read('room-1')).toBe(offer(1))
+    })
+
+    it('lets exactly one of many concurrent creates win', async () => {
+      const stores = [h.a, h.b, h.a, h.b, h.a, h.b, h.a, h.b]
+      const results = await Promise.allSettled(stores.map((store, index) => store.create('contested', offer(index))))
+      const winners = results.flatMap((result, index) => (result.status === 'fulfilled' ? [index] : []))
+      expect(winners).toHaveLength(1)
+      for (const result of results) {
+        if (result.status === 'rejected') expect((result.reason as SignalingError).code).toBe('ERR_EXISTS')
+      }
+      expect(await h.a.read('contested')).toBe(offer(winners[0]!))
+    })
+
+    it('updates a record for its creator only', async () => {
+      await h.a.create('room-1', offer(1))
+      await h.a.update('room-1', offer(2))
+      expect(await h.b.read('room-1')).toBe(offer(2))
+      await expectCode(h.b.update('room-1', offer(3)), 'ERR_NOT_OWNER')
+      expect(await h.a.read('room-1')).toBe(offer(2))
+    })
+
+    it('refuses to update a record that does not exist with ERR_NOT_FOUND', async () => {
+      await expectCode(h.a.update('missing', offer(1)), 'ERR_NOT_FOUND')
+      expect(await h.a.read('missing')).toBeNull()
+    })
+
+    it('removes a record for its creator only, and removing nothing is fine', async () => {
+      await h.a.create('room-1', offer(1))
+      await expectCode(h.b.remove('room-1'), 'ERR_NOT_OWNER')
+      expect(await h.b.read('room-1')).toBe(offer(1))
+      await h.a.remove('room-1')
+      expect(await h.b.read('room-1')).toBeNull()
+      await h.a.remove('room-1')
+      await h.b.remove('never-there')
+    })
+
+    it('frees the address after removal, for anyone to create', async () => {
+      await h.a.create('room-1', offer(1))
+      await h.a.remove('room-1')
+      await h.b.create('room-1', offer(2))
+      expect(await h.a.read('room-1')).toBe(offer(2))
+    })
+
+    it('expires a record after its ttl, then lets the address be created again', async () => {
+      await h.a.create('short', offer(1), { ttlMs: 1_000 })
+      await h.a.create('long', offer(2), { ttlMs: 60_000 })
+      await h.advance(999)
+      expect(await h.b.read('short')).toBe(offer(1))
+      await h.advance(2)
+      expect(await h.b.read('short')).toBeNull()
+      expect(await h.b.read('long')).toBe(offer(2))
+      await h.b.create('short', offer(3))
+      expect(await h.a.read('short')).toBe(offer(3))
+    })
+
+    it('renews the ttl on update', async () => {
+      await h.a.create('room-1', offer(1), { ttlMs: 1_000 })
+      await h.advance(800)
+      await h.a.update('room-1', offer(2), { ttlMs: 1_000 })
+      await h.advance(800)
+      expect(await h.b.read('room-1')).toBe(offer(2))
+    })
+
+    it('rejects bad arguments with clear codes, storing nothing', async () => {
+      await expectCode(h.a.create('', offer(1)), 'ERR_INVALID_ADDRESS')
+      await expectCode(h.a.create('x'.repeat(1025), offer(1)), 'ERR_INVALID_ADDRESS')
+      await expectCode(h.a.read(42 as unknown as string), 'ERR_INVALID_ADDRESS')
+      await expectCode(h.a.create('room-1', ''), 'ERR_INVALID_DATA')
+      await expectCode(h.a.create('room-1', 'not base64!'), 'ERR_INVALID_DATA')
+      await expectCode(h.a.create('room-1', { data: 1 } as unknown as string), 'ERR_INVALID_DATA')
+      await expectCode(h.a.create('room-1', 'A'.repeat(MAX_RECORD_BYTES + 4)), 'ERR_RECORD_TOO_LARGE')
+      await expectCode(h.a.create('room-1', offer(1), { ttlMs: -5 }), 'ERR_INVALID_OPTION')
+      await expectCode(h.a.create('room-1', offer(1), { ttlMs: Number.NaN }), 'ERR_INVALID_OPTION')
+      expect(await h.a.read('room-1')).toBeNull()
+    })
+
+    it('stores a record of exactly the size limit', async () => {
+      const data = 'A'.repeat(MAX_RECORD_BYTES)
+      await h.a.create('big', data)
+      expect(await h.b.read('big')).toBe(data)
+    })
+
+    it('keeps addresses apart, whatever characters they hold', async () => {
+      const addresses = ['a', 'A', 'a/b', 'a b', 'ZXhhbXBsZS5zaWduYWxpbmcudjEtcm9vbQ==', 'ünïcødé', 'a:b', '..']
+      await Promise.all(addresses.map((address, index) => h.a.create(address, offer(index))))
+      for (const [index, address] of addresses.entries()) expect(await h.b.read(address)).toBe(offer(index))
+    })
+
+    if (capabilities.watch) {
+      it('watch pushes the current data, then each change, then null on removal', async () => {
+        const seen = firstValueFrom(h.b.watch!('room-1').pipe(take(4), toArray()))
+        await h.settle()
+        await h.a.create('room-1', offer(1))
+        await h.settle()
+        await h.a.update('room-1', offer(2))
+        await h.settle()
+        await h.a.remove('room-1')
+        expect(await seen).toEqual([null, offer(1), offer(2), null])
+      })
+
+      it('watch pushes what is already there, and null when the record expires', async () => {
+        await h.a.create('room-1', offer(1), { ttlMs: 1_000 })
+        const seen = firstValueFrom(h.b.watch!('room-1').pipe(take(2), toArray()))
+        await h.settle()
+        await h.advance(1_001)
+        expect(await seen).toEqual([offer(1), null])
+      })
+    } else {
+      it('offers no watch, so readers poll', () => {
+        expect(h.a.watch).toBeUndefined()
+      })
+    }
+
+    it('fails every call after close with ERR_STORE_CLOSED', async () => {
+      if (h.a.close === undefined) return
+      await h.a.close()
+      await expectCode(h.a.read('room-1'), 'ERR_STORE_CLOSED')
+      await expectCode(h.a.create('room-1', offer(1)), 'ERR_STORE_CLOSED')
+      expect(await h.b.read('room-1')).toBeNull()
+    })
+  })
+}
