@@ -1,0 +1,95 @@
+/**
+ * The WebRTC seam: what the engine needs of a peer ({@link PeerLike}), the
+ * factory that makes simple-peer instances (`trickle: false`, `wrtc` injected
+ * in Node), and the mapping of simple-peer's errors to signalbox codes.
+ *
+ * @module
+ */
+import SimplePeer from 'simple-peer'
+import { SignalingError, type SignalingErrorCode } from './errors.js'
+import type { SessionSignal } from './protocol.js'
+
+/** The part of a simple-peer instance the engine uses; `signalbox/testing`'s `FakePeer` has it too. */
+export interface PeerLike {
+  /** Hands the remote description to the peer. */
+  signal(data: SessionSignal): void
+  /** Sends on the data channel once connected. */
+  send(data: string | Uint8Array): void
+  /** Closes the connection and releases it. */
+  destroy(error?: Error): void
+  on(event: 'signal', listener: (data: SessionSignal) => void): this
+  on(event: 'connect' | 'close', listener: () => void): this
+  on(event: 'error', listener: (error: Error & { code?: string }) => void): this
+  on(event: 'data', listener: (data: Uint8Array) => void): this
+  on(event: 'stream', listener: (stream: MediaStream) => void): this
+  removeAllListeners(event?: string): this
+}
+
+/** What a {@link PeerFactory} is asked for. */
+export interface PeerFactoryOptions {
+  /** True for the side that makes the offer. */
+  initiator: boolean
+  /** Local media to send (camera, microphone); none for data only. */
+  stream?: MediaStream | undefined
+}
+
+/** Makes one peer per call attempt. */
+export type PeerFactory<TPeer extends PeerLike = PeerLike> = (options: PeerFactoryOptions) => TPeer
+
+/** Options of {@link createSimplePeerFactory}. */
+export interface SimplePeerFactoryOptions {
+  /** The WebRTC implementation; required in Node (`import wrtc from '@roamhq/wrtc'`), the browser's own otherwise. */
+  wrtc?: SimplePeer.Options['wrtc']
+  /** STUN and TURN servers. Default: none (host candidates only, enough on one machine or one LAN). */
+  iceServers?: RTCIceServer[]
+  /** Further simple-peer options; `initiator`, `trickle` and `stream` are set by signalbox. */
+  peerOptions?: Omit<SimplePeer.Options, 'initiator' | 'trickle' | 'stream' | 'wrtc'>
+}
+
+/** A simple-peer instance, the peer type the default factory makes. */
+export type SimplePeerInstance = SimplePeer.Instance
+
+/**
+ * A factory of simple-peer instances with `trickle: false`, as the seed app
+ * made them: the whole session description travels in one record.
+ */
+export function createSimplePeerFactory(options: SimplePeerFactoryOptions = {}): PeerFactory<SimplePeerInstance> {
+  return ({ initiator, stream }) => {
+    try {
+      return new SimplePeer({
+        ...options.peerOptions,
+        initiator,
+        trickle: false,
+        ...(stream === undefined ? {} : { stream }),
+        ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc }),
+        config: { ...options.peerOptions?.config, iceServers: options.iceServers ?? [] },
+      })
+    } catch (error) {
+      throw peerError(error)
+    }
+  }
+}
+
+const PEER_ERROR_CODES: Record<string, SignalingErrorCode> = {
+  ERR_WEBRTC_SUPPORT: 'ERR_WEBRTC_UNSUPPORTED',
+  ERR_ICE_CONNECTION_FAILURE: 'ERR_ICE_FAILURE',
+  ERR_CONNECTION_FAILURE: 'ERR_ICE_FAILURE',
+}
+
+/**
+ * Turns an error of simple-peer (or of any peer) into a {@link SignalingError}:
+ * `ERR_WEBRTC_UNSUPPORTED`, `ERR_ICE_FAILURE`, or `ERR_PEER` naming the original code.
+ */
+export function peerError(error: unknown): SignalingError {
+  if (error instanceof SignalingError) return error
+  const original = error as { code?: unknown; message?: unknown } | null
+  const originalCode = typeof original?.code === 'string' ? original.code : undefined
+  const code = (originalCode !== undefined ? PEER_ERROR_CODES[originalCode] : undefined) ?? 'ERR_PEER'
+  if (code !== 'ERR_PEER') return new SignalingError(code, undefined, { cause: error })
+  const detail = typeof original?.message === 'string' ? original.message : String(error)
+  return new SignalingError(
+    'ERR_PEER',
+    `The WebRTC peer failed${originalCode === undefined ? '' : ` (${originalCode})`}: ${detail}`,
+    { cause: error },
+  )
+}
