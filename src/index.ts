@@ -1,0 +1,93 @@
+/**
+ * signalbox: connect two WebRTC peers through a shared key-value store.
+ *
+ * @example
+ * ```ts
+ * import wrtc from '@roamhq/wrtc'
+ * import { createSignaling } from 'signalbox'
+ *
+ * const call = createSignaling({ wrtc }).join('my-room')
+ * const peer = await call.connected
+ * ```
+ *
+ * @module
+ */
+export {
+  ANSWER_TIMEOUT_MS,
+  CONNECT_TIMEOUT_MS,
+  MAX_JOIN_ATTEMPTS,
+  SIGNAL_TIMEOUT_MS,
+  signalingMachine,
+  type PeerActorInput,
+  type PeerCommand,
+  type PollAnswerInput,
+  type PublishAnswerInput,
+  type PublishOfferInput,
+  type PublishOutput,
+  type ReadRoomInput,
+  type RoomOffer,
+  type SignalingContext,
+  type SignalingEvent,
+  type SignalingInput,
+  type SignalingRole,
+} from '../machines/signaling.machine.js'
+export { realClock, schedulerFromClock, type SignalingClock } from './clock.js'
+export {
+  createSignaling,
+  MAX_TIMEOUT_MS,
+  type JoinOptions,
+  type Signaling,
+  type SignalingActor,
+  type SignalingOptions,
+  type SignalingSession,
+  type SignalingSnapshot,
+} from './engine.js'
+export {
+  ERROR_CODES,
+  isSignalingError,
+  SignalingError,
+  toSignalingError,
+  type SignalingErrorCode,
+  type SignalingErrorOptions,
+} from './errors.js'
+export { provideSignaling, type ProvidedSignaling, type SignalingDeps } from './implementations.js'
+export {
+  createSimplePeerFactory,
+  peerError,
+  type PeerFactory,
+  type PeerFactoryOptions,
+  type PeerLike,
+  type SimplePeerFactoryOptions,
+  type SimplePeerInstance,
+} from './peer.js'
+export { POLL_INTERVAL_MS, pollForRecord, type PollOptions } from './polling.js'
+export {
+  answerAddress,
+  createRecord,
+  createSelfId,
+  decodeRecord,
+  DEFAULT_APP_ID,
+  encodeRecord,
+  isRecordExpired,
+  MAX_RECORD_BYTES,
+  MAX_ROOM_LENGTH,
+  RECORD_VERSION,
+  roomAddress,
+  UNVERSIONED_TYPE_TAG,
+  validateRoomName,
+  type SessionSignal,
+  type SignalRecord,
+} from './protocol.js'
+export { isTransientError, RETRY_BASE_DELAY_MS, retryTransient, STORE_RETRIES, type RetryOptions } from './retry.js'
+export { MemoryRecords, MemoryStore, type MemoryStoreOptions } from './stores/memory.js'
+export {
+  checkAddress,
+  checkData,
+  DEFAULT_RECORD_TTL_MS,
+  isSignalStore,
+  MAX_ADDRESS_LENGTH,
+  MAX_RECORD_TTL_MS,
+  resolveTtl,
+  type SignalStore,
+  type StoreWriteOptions,
+} from './stores/store.js'
