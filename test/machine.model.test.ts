@@ -1,0 +1,147 @@
+/**
+ * Model-based tests: @xstate/graph walks every simple path of the statechart,
+ * then each path is replayed on a running actor whose invoked actors the test
+ * controls (resolving, rejecting, emitting), with the delays on a
+ * SimulatedClock. Every step must land in the state the model predicts, and
+ * invariants must hold in every state reached.
+ */
+import { getSimplePaths } from '@xstate/graph'
+import { Subject } from 'rxjs'
+import { createActor, fromCallback, fromObservable, fromPromise, SimulatedClock, type AnyEventObject } from 'xstate'
+import { describe, expect, it } from 'vitest'
+import {
+  ERROR_CODES,
+  SignalingError,
+  signalingMachine,
+  type PeerCommand,
+  type SessionSignal,
+  type SignalingEvent,
+} from '../src/index.js'
+import { flushPromises } from '../src/testing/index.js'
+
+const OFFER: SessionSignal = { type: 'offer', sdp: 'v=0 offer' }
+const ANSWER: SessionSignal = { type: 'answer', sdp: 'v=0 answer' }
+const PEER_STATES = ['creatingOffer', 'publishing', 'pollingAnswer', 'creatingAnswer', 'publishingAnswer', 'connecting', 'connected']
+const unavailable = () => new SignalingError('ERR_STORE_UNAVAILABLE')
+
+/** The events to try from a state, with payloads, for each event type the state accepts. */
+function eventsFor(type: string): AnyEventObject[] {
+  if (type === 'JOIN') return [{ type, room: 'demo' }, { type, room: '' }]
+  if (type === 'PEER.SIGNAL') return [{ type, signal: OFFER }]
+  if (type === 'PEER.ERROR') return [{ type, error: new SignalingError('ERR_ICE_FAILURE') }]
+  if (type === 'xstate.done.actor.readRoom') return [{ type, output: null }, { type, output: { signal: OFFER, targetId: 'demo-1' } }]
+  if (type === 'xstate.done.actor.publishOffer' || type === 'xstate.done.actor.publishAnswer') return [{ type, output: { selfId: 'demo-2' } }]
+  if (type === 'xstate.error.actor.publishOffer' || type === 'xstate.error.actor.publishAnswer') {
+    return [{ type, error: new SignalingError('ERR_EXISTS') }, { type, error: unavailable() }]
+  }
+  if (type === 'xstate.error.actor.readRoom') return [{ type, error: unavailable() }, { type, error: new SignalingError('ERR_BAD_RECORD') }]
+  if (type === 'xstate.error.actor.pollAnswer') return [{ type, error: unavailable() }]
+  if (type === 'xstate.snapshot.pollAnswer') return [{ type, snapshot: { context: ANSWER } }]
+  return [{ type }]
+}
+
+const paths = getSimplePaths(signalingMachine, {
+  events: (snapshot) => {
+    const node = signalingMachine.getStateNodeById(`signaling.${String(snapshot.value)}`)
+    const types = snapshot.status === 'done' ? [] : ['HANGUP', ...node.transitions.keys()]
+    return types.flatMap(eventsFor) as SignalingEvent[]
+  },
+  serializeState: (snapshot) =>
+    JSON.stringify([snapshot.value, snapshot.context.role, snapshot.context.attempt, snapshot.context.error?.code ?? null, snapshot.context.peerConnected]),
+})
+
+/** A running actor whose invoked actors the test drives by hand. */
+function controlledActor() {
+  const clock = new SimulatedClock()
+  const pending = new Map<string, { resolve(value: unknown): void; reject(error: unknown): void }>()
+  let polls = new Subject<SessionSignal>()
+  let peer: { sendBack(event: SignalingEvent): void; commands: PeerCommand[]; stopped: boolean } | null = null
+  const peersMade: Array<NonNullable<typeof peer>> = []
+  const promiseActor = (name: string) =>
+    fromPromise<never, unknown>(() => new Promise((resolve, reject) => pending.set(name, { resolve: resolve as (value: unknown) => void, reject })))
+  const machine = signalingMachine.provide({
+    actors: {
+      readRoom: promiseActor('readRoom'),
+      publishOffer: promiseActor('publishOffer'),
+      publishAnswer: promiseActor('publishAnswer'),
+      pollAnswer: fromObservable(() => {
+        polls = new Subject<SessionSignal>()
+        return polls
+      }),
+      peer: fromCallback<PeerCommand>(({ sendBack, receive }) => {
+        const made = { sendBack, commands: [] as PeerCommand[], stopped: false }
+        peer = made
+        peersMade.push(made)
+        receive((command) => made.commands.push(command))
+        return () => {
+          made.stopped = true
+        }
+      }),
+    },
+  })
+  const actor = createActor(machine, { clock })
+  actor.start()
+
+  async function perform(event: AnyEventObject): Promise<void> {
+    const parts = event.type.split('.')
+    const kind = parts[1]
+    const name = kind === 'after' ? parts[2] : parts[3]
+    if (event.type === 'xstate.init') return
+    if (event.type.startsWith('xstate.done.actor.')) pending.get(name!)!.resolve(event['output'])
+    else if (event.type.startsWith('xstate.error.actor.') && name === 'pollAnswer') polls.error(event['error'])
+    else if (event.type.startsWith('xstate.error.actor.')) pending.get(name!)!.reject(event['error'])
+    else if (event.type === 'xstate.snapshot.pollAnswer') polls.next(event['snapshot'].context as SessionSignal)
+    else if (kind === 'after') {
+      const context = actor.getSnapshot().context
+      const delays: Record<string, number> = {
+        signalTimeout: context.signalTimeoutMs,
+        answerTimeout: context.answerTimeoutMs,
+        connectTimeout: context.connectTimeoutMs,
+      }
+      clock.increment(delays[name!]!)
+    } else if (event.type.startsWith('PEER.')) peer!.sendBack(event as SignalingEvent)
+    else actor.send(event as SignalingEvent)
+    await flushPromises()
+  }
+
+  return { actor, perform, peersMade }
+}
+
+describe('model-based: every simple path of the statechart', () => {
+  it('has paths to every state', () => {
+    const reached = new Set(paths.map((path) => String(path.state.value)))
+    expect([...reached].sort()).toEqual(Object.keys(signalingMachine.root.states).sort())
+    expect(paths.length).toBeGreaterThan(100)
+  })
+
+  for (const [index, path] of paths.entries()) {
+    const route = path.steps.map((step) => step.event.type.replace(/^xstate\.(after|done\.actor|error\.actor|snapshot)\.([^.]+).*$/, '$1:$2')).join(' → ')
+    it(`path ${index + 1}: ${route || '(start)'} ⇒ ${String(path.state.value)}`, async () => {
+      const { actor, perform, peersMade } = controlledActor()
+      for (const step of path.steps) {
+        await perform(step.event)
+        const snapshot = actor.getSnapshot()
+        expect(snapshot.value).toBe(step.state.value)
+        expect(snapshot.context.role).toBe(step.state.context.role)
+        expect(snapshot.context.error?.code).toBe(step.state.context.error?.code)
+
+        // Invariants in every state reached.
+        const state = String(snapshot.value)
+        const alivePeers = peersMade.filter((made) => !made.stopped)
+        expect(alivePeers.length).toBe(PEER_STATES.includes(state) ? 1 : 0)
+        if (state === 'failed') {
+          expect(snapshot.context.error).toBeInstanceOf(SignalingError)
+          expect(Object.keys(ERROR_CODES)).toContain(snapshot.context.error!.code)
+        } else if (state !== 'closed') {
+          expect(snapshot.context.error).toBeNull()
+        }
+        if (state === 'closed') expect(snapshot.status).toBe('done')
+        if (state === 'connecting' && snapshot.context.role === 'initiator') {
+          expect(alivePeers[0]!.commands).toEqual([{ type: 'SIGNAL', signal: ANSWER }])
+        }
+        if (state === 'creatingAnswer') expect(alivePeers[0]!.commands).toEqual([{ type: 'SIGNAL', signal: OFFER }])
+      }
+      actor.stop()
+    })
+  }
+})
