@@ -13,7 +13,13 @@ import {
   ERROR_CODES,
   SignalingError,
   signalingMachine,
+  type PeerActorInput,
   type PeerCommand,
+  type PublishAnswerInput,
+  type PublishOfferInput,
+  type PublishOutput,
+  type ReadRoomInput,
+  type RoomOffer,
   type SessionSignal,
   type SignalingEvent,
 } from '../src/index.js'
@@ -50,26 +56,33 @@ const paths = getSimplePaths(signalingMachine, {
     JSON.stringify([snapshot.value, snapshot.context.role, snapshot.context.attempt, snapshot.context.error?.code ?? null, snapshot.context.peerConnected]),
 })
 
+/** The test's hold on one peer actor: what it was told, and whether it was stopped. */
+interface PeerHandle {
+  sendBack(event: SignalingEvent): void
+  commands: PeerCommand[]
+  stopped: boolean
+}
+
 /** A running actor whose invoked actors the test drives by hand. */
 function controlledActor() {
   const clock = new SimulatedClock()
   const pending = new Map<string, { resolve(value: unknown): void; reject(error: unknown): void }>()
   let polls = new Subject<SessionSignal>()
-  let peer: { sendBack(event: SignalingEvent): void; commands: PeerCommand[]; stopped: boolean } | null = null
-  const peersMade: Array<NonNullable<typeof peer>> = []
-  const promiseActor = (name: string) =>
-    fromPromise<never, unknown>(() => new Promise((resolve, reject) => pending.set(name, { resolve: resolve as (value: unknown) => void, reject })))
+  let peer: PeerHandle | null = null
+  const peersMade: PeerHandle[] = []
+  const promiseActor = <TOutput, TInput>(name: string) =>
+    fromPromise<TOutput, TInput>(() => new Promise((resolve, reject) => pending.set(name, { resolve: resolve as (value: unknown) => void, reject })))
   const machine = signalingMachine.provide({
     actors: {
-      readRoom: promiseActor('readRoom'),
-      publishOffer: promiseActor('publishOffer'),
-      publishAnswer: promiseActor('publishAnswer'),
+      readRoom: promiseActor<RoomOffer | null, ReadRoomInput>('readRoom'),
+      publishOffer: promiseActor<PublishOutput, PublishOfferInput>('publishOffer'),
+      publishAnswer: promiseActor<PublishOutput, PublishAnswerInput>('publishAnswer'),
       pollAnswer: fromObservable(() => {
         polls = new Subject<SessionSignal>()
         return polls
       }),
-      peer: fromCallback<PeerCommand>(({ sendBack, receive }) => {
-        const made = { sendBack, commands: [] as PeerCommand[], stopped: false }
+      peer: fromCallback<PeerCommand, PeerActorInput>(({ sendBack, receive }) => {
+        const made: PeerHandle = { sendBack, commands: [], stopped: false }
         peer = made
         peersMade.push(made)
         receive((command) => made.commands.push(command))
@@ -79,7 +92,7 @@ function controlledActor() {
       }),
     },
   })
-  const actor = createActor(machine, { clock })
+  const actor = createActor(machine, { clock, input: {} })
   actor.start()
 
   async function perform(event: AnyEventObject): Promise<void> {

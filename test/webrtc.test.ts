@@ -1,0 +1,52 @@
+/**
+ * Real WebRTC: two participants in one process, simple-peer on @roamhq/wrtc
+ * over loopback, meeting through the memory store.
+ */
+import wrtc from '@roamhq/wrtc'
+import { describe, expect, it } from 'vitest'
+import { createSignaling, MemoryStore, type SignalStore, type SimplePeerInstance } from '../src/index.js'
+
+function nextMessage(peer: SimplePeerInstance): Promise<string> {
+  return new Promise((resolve) => peer.once('data', (data: Uint8Array) => resolve(new TextDecoder().decode(data))))
+}
+
+async function callAndTalk(aliceStore: SignalStore, bobStore: SignalStore, options: { pollIntervalMs?: number } = {}) {
+  const alice = createSignaling({ store: aliceStore, wrtc, ...options }).join('real-room')
+  const bob = createSignaling({ store: bobStore, wrtc, ...options }).join('real-room')
+  const [alicePeer, bobPeer] = await Promise.all([alice.connected, bob.connected])
+  const toBob = nextMessage(bobPeer)
+  const toAlice = nextMessage(alicePeer)
+  alicePeer.send('hello from alice')
+  bobPeer.send('hello from bob')
+  const messages = [await toBob, await toAlice]
+  const roles = [alice.actor.getSnapshot().context.role, bob.actor.getSnapshot().context.role].sort()
+  const bobClosed = new Promise<void>((resolve) => bob.actor.subscribe((snapshot) => snapshot.value === 'closed' && resolve()))
+  await alice.hangup()
+  await bobClosed
+  await bob.hangup()
+  return { messages, roles, aliceState: alice.actor.getSnapshot().value }
+}
+
+describe('real WebRTC through the memory store', () => {
+  it('connects two participants who exchange a message both ways, then hang up leaving the store empty', async () => {
+    const store = new MemoryStore()
+    const result = await callAndTalk(store, store.client())
+    expect(result.messages).toEqual(['hello from alice', 'hello from bob'])
+    expect(result.roles).toEqual(['initiator', 'recipient'])
+    expect(result.aliceState).toBe('closed')
+    expect(store.size).toBe(0)
+  })
+
+  it('connects by polling alone when the store has no push', async () => {
+    const store = new MemoryStore()
+    const pollOnly = (inner: MemoryStore): SignalStore => ({
+      create: (address, data, options) => inner.create(address, data, options),
+      update: (address, data, options) => inner.update(address, data, options),
+      read: (address) => inner.read(address),
+      remove: (address) => inner.remove(address),
+    })
+    const result = await callAndTalk(pollOnly(store), pollOnly(store.client()), { pollIntervalMs: 250 })
+    expect(result.messages).toEqual(['hello from alice', 'hello from bob'])
+    expect(store.size).toBe(0)
+  })
+})
