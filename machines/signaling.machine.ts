@@ -129,9 +129,12 @@ function notProvided(name: string): never {
 /** The `fail` action with its params: sets `context.error` to a new {@link SignalingError}. */
 const failWith = (code: SignalingErrorCode, message?: string) => ({ type: 'fail', params: { code, message } }) as const
 
+/** To `failed`, with the error the event carries (an invoked actor's `onError`, or `PEER.ERROR`). */
+const toFailed = { target: 'failed', actions: 'assignError' } as const
+
 /** Transitions of the states in which the peer actor is alive: its failure fails the call. */
 const peerFailures = {
-  'PEER.ERROR': { target: 'failed', actions: 'assignPeerError' },
+  'PEER.ERROR': toFailed,
   'PEER.CLOSE': { target: 'failed', actions: failWith('ERR_PEER_CLOSED') },
 } as const
 
@@ -167,10 +170,12 @@ export const signalingMachine = setup({
   actions: {
     /** Removes from the store what this participant published; provided by the engine (I/O). */
     releaseRecords: () => {},
-    assignError: assign({ error: (_, params: { error: unknown }) => toSignalingError(params.error, 'ERR_STORE_UNAVAILABLE') }),
-    assignPeerError: assign({
-      error: ({ event }) => (event.type === 'PEER.ERROR' ? toSignalingError(event.error, 'ERR_PEER') : new SignalingError('ERR_PEER')),
+    /** Keeps the error of `PEER.ERROR` or of an invoked actor's failure; a non-SignalingError from a store call becomes ERR_STORE_UNAVAILABLE. */
+    assignError: assign({
+      error: ({ event }) =>
+        toSignalingError((event as { error?: unknown }).error, event.type === 'PEER.ERROR' ? 'ERR_PEER' : 'ERR_STORE_UNAVAILABLE'),
     }),
+    assignLocalSignal: assign({ localSignal: ({ event }) => (event.type === 'PEER.SIGNAL' ? event.signal : null) }),
     fail: assign({ error: (_, params: { code: SignalingErrorCode; message?: string | undefined }) => new SignalingError(params.code, params.message) }),
     startRound: assign({
       role: null,
@@ -259,7 +264,7 @@ export const signalingMachine = setup({
           },
           { target: 'creatingOffer', actions: assign({ role: 'initiator' }) },
         ],
-        onError: { target: 'failed', actions: { type: 'assignError', params: ({ event }) => ({ error: event.error }) } },
+        onError: toFailed,
       },
     },
     creatingOffer: {
@@ -267,7 +272,7 @@ export const signalingMachine = setup({
       entry: spawnChild('peer', { id: 'peer', input: { initiator: true } }),
       on: {
         ...peerFailures,
-        'PEER.SIGNAL': { target: 'publishing', actions: assign({ localSignal: ({ event }) => event.signal }) },
+        'PEER.SIGNAL': { target: 'publishing', actions: 'assignLocalSignal' },
       },
       after: { signalTimeout: { target: 'failed', actions: failWith('ERR_SIGNAL_TIMEOUT') } },
     },
@@ -294,7 +299,7 @@ export const signalingMachine = setup({
             target: 'failed',
             actions: failWith('ERR_ROOM_BUSY'),
           },
-          { target: 'failed', actions: { type: 'assignError', params: ({ event }) => ({ error: event.error }) } },
+          toFailed,
         ],
       },
       on: peerFailures,
@@ -310,7 +315,7 @@ export const signalingMachine = setup({
           target: 'connecting',
           actions: [assign({ remoteSignal: ({ event }) => event.snapshot.context ?? null }), 'signalPeer'],
         },
-        onError: { target: 'failed', actions: { type: 'assignError', params: ({ event }) => ({ error: event.error }) } },
+        onError: toFailed,
       },
       on: peerFailures,
       after: { answerTimeout: { target: 'failed', actions: failWith('ERR_ANSWER_TIMEOUT') } },
@@ -320,7 +325,7 @@ export const signalingMachine = setup({
       entry: [spawnChild('peer', { id: 'peer', input: { initiator: false } }), 'signalPeer'],
       on: {
         ...peerFailures,
-        'PEER.SIGNAL': { target: 'publishingAnswer', actions: assign({ localSignal: ({ event }) => event.signal }) },
+        'PEER.SIGNAL': { target: 'publishingAnswer', actions: 'assignLocalSignal' },
       },
       after: { signalTimeout: { target: 'failed', actions: failWith('ERR_SIGNAL_TIMEOUT') } },
     },
@@ -343,7 +348,7 @@ export const signalingMachine = setup({
             target: 'failed',
             actions: failWith('ERR_ROOM_BUSY', 'Someone else already answered this offer: the room is busy; wait for that call to end or pick another room.'),
           },
-          { target: 'failed', actions: { type: 'assignError', params: ({ event }) => ({ error: event.error }) } },
+          toFailed,
         ],
       },
       on: {
