@@ -1,13 +1,12 @@
 /**
- * The in-memory store: the embedded default, for participants in one process
- * (and the record space behind `signalbox serve`).
+ * The in-memory store: the embedded default, for participants in one process,
+ * and the record backend behind `signalbox serve`.
  *
  * @module
  */
 import { Observable, type Subscriber } from 'rxjs'
 import { realClock, type SignalingClock } from '../clock.js'
-import { SignalingError } from '../errors.js'
-import { checkAddress, checkData, resolveTtl, type SignalStore, type StoreWriteOptions } from './store.js'
+import { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './records.js'
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -17,21 +16,22 @@ export interface MemoryStoreOptions {
   records?: MemoryRecords
 }
 
-interface MemoryEntry {
-  data: string
-  owner: number
+interface MemoryEntry extends RecordEntry {
   expiresAt: number
   timer: unknown
 }
 
 /**
- * The records behind one or more {@link MemoryStore}s: data, owner and expiry
- * per address, and the watchers of each address.
+ * A {@link RecordBackend} in this process's memory: records with their owner,
+ * version and expiry (each expires on a timer of `clock`), and the watchers of
+ * each address.
  */
-export class MemoryRecords {
+export class MemoryRecords implements RecordBackend {
+  /** The entries by address; expired ones may linger until next touched or their timer fires. */
   readonly records = new Map<string, MemoryEntry>()
-  readonly watchers = new Map<string, Set<Subscriber<string | null>>>()
+  private readonly watchers = new Map<string, Set<Subscriber<RecordEntry | null>>>()
   private nextOwner = 1
+  private revision = 0
 
   /** @param clock - expires records; the wall clock by default */
   constructor(readonly clock: SignalingClock = realClock) {}
@@ -41,13 +41,50 @@ export class MemoryRecords {
     return this.records.size
   }
 
-  /** A fresh owner identity. */
-  newOwner(): number {
-    return this.nextOwner++
+  async newOwner(): Promise<string> {
+    return this.newOwnerSync()
+  }
+
+  /** A fresh owner identity, at once. */
+  newOwnerSync(): string {
+    return `memory-${this.nextOwner++}`
+  }
+
+  async get(address: string): Promise<RecordEntry | null> {
+    return this.live(address) ?? null
+  }
+
+  async create(address: string, data: string, owner: string, ttlMs: number): Promise<RecordEntry> {
+    if (this.live(address) !== undefined) throw recordErrors.exists(address)
+    return this.set(address, data, owner, 0, ttlMs)
+  }
+
+  async update(address: string, data: string, owner: string, ttlMs: number): Promise<RecordEntry> {
+    const entry = this.owned(address, owner, 'update')
+    return this.set(address, data, owner, entry.version + 1, ttlMs)
+  }
+
+  async remove(address: string, owner: string): Promise<void> {
+    if (this.live(address) === undefined) return
+    this.owned(address, owner, 'remove')
+    this.delete(address)
+  }
+
+  watch(address: string): Observable<RecordEntry | null> {
+    return new Observable<RecordEntry | null>((subscriber) => {
+      let set = this.watchers.get(address)
+      if (set === undefined) this.watchers.set(address, (set = new Set()))
+      set.add(subscriber)
+      subscriber.next(this.publicEntry(this.live(address)))
+      return () => {
+        set.delete(subscriber)
+        if (set.size === 0) this.watchers.delete(address)
+      }
+    })
   }
 
   /** The live entry at `address`, expiring it first when its time has come. */
-  get(address: string): MemoryEntry | undefined {
+  private live(address: string): MemoryEntry | undefined {
     const entry = this.records.get(address)
     if (entry !== undefined && entry.expiresAt <= this.clock.now()) {
       this.delete(address)
@@ -56,42 +93,43 @@ export class MemoryRecords {
     return entry
   }
 
-  /** Stores `data` at `address` for `owner`, replacing what was there, for `ttlMs`. */
-  set(address: string, data: string, owner: number, ttlMs: number): void {
-    const previous = this.records.get(address)
-    if (previous !== undefined) this.clock.clearTimeout(previous.timer)
-    const timer = this.clock.setTimeout(() => this.get(address), ttlMs)
-    unrefTimer(timer)
-    this.records.set(address, { data, owner, expiresAt: this.clock.now() + ttlMs, timer })
-    this.notify(address, data)
+  private owned(address: string, owner: string, action: 'update' | 'remove'): MemoryEntry {
+    const entry = this.live(address)
+    if (entry === undefined) throw recordErrors.notFound(address, action)
+    if (entry.owner !== owner) throw recordErrors.notOwner(address, action)
+    return entry
   }
 
-  /** Removes the record at `address`, if any. */
-  delete(address: string): void {
+  private set(address: string, data: string, owner: string, version: number, ttlMs: number): RecordEntry {
+    const previous = this.records.get(address)
+    if (previous !== undefined) this.clock.clearTimeout(previous.timer)
+    const timer = this.clock.setTimeout(() => this.live(address), ttlMs)
+    unrefTimer(timer)
+    const entry: MemoryEntry = { data, owner, version, revision: ++this.revision, expiresAt: this.clock.now() + ttlMs, timer }
+    this.records.set(address, entry)
+    this.notify(address, entry)
+    return this.publicEntry(entry)!
+  }
+
+  private delete(address: string): void {
     const entry = this.records.get(address)
     if (entry === undefined) return
     this.clock.clearTimeout(entry.timer)
     this.records.delete(address)
-    this.notify(address, null)
+    this.revision++
+    this.notify(address, undefined)
   }
 
-  /** Sends the current data, then each change, to `subscriber`; returns the function that stops it. */
-  watch(address: string, subscriber: Subscriber<string | null>): () => void {
-    let set = this.watchers.get(address)
-    if (set === undefined) this.watchers.set(address, (set = new Set()))
-    set.add(subscriber)
-    subscriber.next(this.get(address)?.data ?? null)
-    return () => {
-      set.delete(subscriber)
-      if (set.size === 0) this.watchers.delete(address)
-    }
+  private publicEntry(entry: MemoryEntry | undefined): RecordEntry | null {
+    return entry === undefined ? null : { data: entry.data, owner: entry.owner, version: entry.version, revision: entry.revision }
   }
 
   /** Tells watchers of `address` about a change, after the current call returns. */
-  private notify(address: string, data: string | null): void {
+  private notify(address: string, entry: MemoryEntry | undefined): void {
     const set = this.watchers.get(address)
     if (set === undefined) return
-    for (const subscriber of set) queueMicrotask(() => subscriber.closed || subscriber.next(data))
+    const value = this.publicEntry(entry)
+    for (const subscriber of set) queueMicrotask(() => subscriber.closed || subscriber.next(value))
   }
 }
 
@@ -109,16 +147,15 @@ export class MemoryRecords {
  * await bob.remove(address) // rejects with ERR_NOT_OWNER
  * ```
  */
-export class MemoryStore implements SignalStore {
-  private readonly records: MemoryRecords
-  private readonly owner: number
-  private readonly watching = new Set<Subscriber<string | null>>()
-  private closed = false
+export class MemoryStore extends OwnedStore {
+  /** The records this participant works on. */
+  readonly records: MemoryRecords
 
   /** Creates a participant over `options.records`, or over records of its own. */
   constructor(options: MemoryStoreOptions = {}) {
-    this.records = options.records ?? new MemoryRecords(options.clock)
-    this.owner = this.records.newOwner()
+    const records = options.records ?? new MemoryRecords(options.clock)
+    super(records, records.newOwnerSync())
+    this.records = records
   }
 
   /** Another participant over the same records, with an identity of its own. */
@@ -129,79 +166,6 @@ export class MemoryStore implements SignalStore {
   /** How many records the shared records hold. */
   get size(): number {
     return this.records.size
-  }
-
-  async create(address: string, data: string, options?: StoreWriteOptions): Promise<void> {
-    this.checkOpen()
-    checkAddress(address)
-    checkData(data)
-    const ttlMs = resolveTtl(options)
-    if (this.records.get(address) !== undefined) {
-      throw new SignalingError('ERR_EXISTS', `A record already exists at ${address}: read it, or wait for it to be removed or to expire.`)
-    }
-    this.records.set(address, data, this.owner, ttlMs)
-  }
-
-  async update(address: string, data: string, options?: StoreWriteOptions): Promise<void> {
-    this.checkOpen()
-    checkAddress(address)
-    checkData(data)
-    const ttlMs = resolveTtl(options)
-    this.ownedEntry(address, 'update')
-    this.records.set(address, data, this.owner, ttlMs)
-  }
-
-  async read(address: string): Promise<string | null> {
-    this.checkOpen()
-    checkAddress(address)
-    return this.records.get(address)?.data ?? null
-  }
-
-  async remove(address: string): Promise<void> {
-    this.checkOpen()
-    checkAddress(address)
-    if (this.records.get(address) === undefined) return
-    this.ownedEntry(address, 'remove')
-    this.records.delete(address)
-  }
-
-  watch(address: string): Observable<string | null> {
-    return new Observable<string | null>((subscriber) => {
-      try {
-        this.checkOpen()
-        checkAddress(address)
-      } catch (error) {
-        subscriber.error(error)
-        return
-      }
-      this.watching.add(subscriber)
-      const stop = this.records.watch(address, subscriber)
-      return () => {
-        stop()
-        this.watching.delete(subscriber)
-      }
-    })
-  }
-
-  async close(): Promise<void> {
-    this.closed = true
-    for (const subscriber of this.watching) subscriber.complete()
-    this.watching.clear()
-  }
-
-  private ownedEntry(address: string, action: 'update' | 'remove'): MemoryEntry {
-    const entry = this.records.get(address)
-    if (entry === undefined) {
-      throw new SignalingError('ERR_NOT_FOUND', `No record exists at ${address} to ${action}: create it first.`)
-    }
-    if (entry.owner !== this.owner) {
-      throw new SignalingError('ERR_NOT_OWNER', `The record at ${address} belongs to another participant: only its creator may ${action} it.`)
-    }
-    return entry
-  }
-
-  private checkOpen(): void {
-    if (this.closed) throw new SignalingError('ERR_STORE_CLOSED')
   }
 }
 
