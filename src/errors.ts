@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   ERR_STORE_UNAVAILABLE:
     'The signaling store did not answer after several attempts: check that it is running and reachable, then retry.',
   ERR_STORE_CLOSED: 'The store was closed: create a new store to keep signaling.',
+  ERR_STORE_REJECTED:
+    'The store refused the request (its answer is in this message): check the server address, the app permissions and the request.',
   ERR_ROOM_BUSY:
     'The room already has a call being set up by others: wait for it to finish or pick another room.',
   ERR_SIGNAL_TIMEOUT:

@@ -1,0 +1,154 @@
+/**
+ * The embedded SAFE-Launcher-compatible server (`signalbox serve`): the
+ * Launcher's REST API version 0.5 under `/0.5/`, on Fastify, with records in a
+ * {@link RecordBackend} (memory by default).
+ *
+ * @module
+ */
+import cors from '@fastify/cors'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { Subject } from 'rxjs'
+import { realClock, type SignalingClock } from '../clock.js'
+import { MemoryRecords } from '../stores/memory.js'
+import type { RecordBackend } from '../stores/records.js'
+import { DEFAULT_RECORD_TTL_MS, MAX_RECORD_TTL_MS } from '../stores/store.js'
+import { checkCount, checkMs } from '../validate.js'
+import { LauncherError, toLauncherError } from './launcher-errors.js'
+import { registerAuthRoutes } from './routes/auth.js'
+import { registerDataIdRoutes } from './routes/data-id.js'
+import { registerStructuredDataRoutes } from './routes/structured-data.js'
+import { registerWatchRoute, MAX_WATCHES_PER_TOKEN } from './routes/watch.js'
+import { SessionRegistry, type Session, type SessionLimits } from './sessions.js'
+
+/** The API version prefix the seed app's clients use. */
+export const API_PREFIX = '/0.5'
+/** Largest request body, in bytes: room for 100 KiB of data as base64 in JSON. */
+export const BODY_LIMIT_BYTES = 256 * 1024
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The session of the request's bearer token; null without one. */
+    session: Session | null
+  }
+}
+
+/** Options of {@link createServerApp}; all optional. */
+export interface ServerOptions extends SessionLimits {
+  /** Where records live. Default: a new {@link MemoryRecords} on `clock`. */
+  backend?: RecordBackend
+  /** Times record expiry (with the default backend). Default: the wall clock. */
+  clock?: SignalingClock
+  /** Lifetime of a record nobody removed, in ms, when the client names none. Default 10 minutes. */
+  recordTtlMs?: number
+  /** Longest lifetime a client may ask for with `X-Signalbox-Ttl-Ms`. Default one day. */
+  maxRecordTtlMs?: number
+  /** Most push reads one token may hold open. Default {@link MAX_WATCHES_PER_TOKEN}. */
+  maxWatchesPerToken?: number
+  /** Largest request body in bytes. Default {@link BODY_LIMIT_BYTES}. */
+  bodyLimit?: number
+  /** Receives one line per request; none by default (quiet). */
+  log?: (line: string) => void
+}
+
+/** What the routes share. */
+export interface ServerContext {
+  backend: RecordBackend
+  sessions: SessionRegistry
+  recordTtlMs: number
+  maxRecordTtlMs: number
+  maxWatchesPerToken: number
+  /** Fires when the server starts closing: open push reads answer at once. */
+  closing: Subject<void>
+}
+
+/** Builds the server (not yet listening): `await app.listen({ host, port })`. */
+export function createServerApp(options: ServerOptions = {}): FastifyInstance {
+  const context: ServerContext = {
+    backend: options.backend ?? new MemoryRecords(options.clock ?? realClock),
+    sessions: new SessionRegistry({
+      ...(options.maxHandlesPerToken === undefined ? {} : { maxHandlesPerToken: checkCount('maxHandlesPerToken', options.maxHandlesPerToken, 1, 1e6) }),
+      ...(options.maxAnonymousHandles === undefined ? {} : { maxAnonymousHandles: checkCount('maxAnonymousHandles', options.maxAnonymousHandles, 1, 1e7) }),
+      ...(options.maxTokens === undefined ? {} : { maxTokens: checkCount('maxTokens', options.maxTokens, 1, 1e7) }),
+    }),
+    recordTtlMs: checkMs('recordTtlMs', options.recordTtlMs ?? DEFAULT_RECORD_TTL_MS, 1, MAX_RECORD_TTL_MS),
+    maxRecordTtlMs: checkMs('maxRecordTtlMs', options.maxRecordTtlMs ?? MAX_RECORD_TTL_MS, 1, MAX_RECORD_TTL_MS),
+    maxWatchesPerToken: checkCount('maxWatchesPerToken', options.maxWatchesPerToken ?? MAX_WATCHES_PER_TOKEN, 1, 10_000),
+    closing: new Subject<void>(),
+  }
+  const startedAt = Date.now()
+  const app = Fastify({
+    logger: false,
+    bodyLimit: checkCount('bodyLimit', options.bodyLimit ?? BODY_LIMIT_BYTES, 1024, 64 * 1024 * 1024),
+    forceCloseConnections: true,
+  })
+
+  app.decorateRequest('session', null)
+  app.addContentTypeParser(['application/octet-stream', 'text/plain'], { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+  void app.register(cors, {
+    origin: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Signalbox-Ttl-Ms'],
+    maxAge: 600,
+  })
+
+  // A request with a token must carry a valid one: an unknown or revoked token gets a bare 401, as from the Launcher.
+  app.addHook('onRequest', async (request, reply) => {
+    const header = request.headers.authorization
+    if (header === undefined) return
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1]
+    const session = token === undefined ? undefined : context.sessions.find(token)
+    if (session === undefined) return reply.code(401).send()
+    request.session = session
+  })
+
+  const log = options.log
+  if (log !== undefined) {
+    app.addHook('onResponse', async (request, reply) => {
+      log(`${new Date().toISOString()} ${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`)
+    })
+  }
+
+  app.addHook('preClose', async () => {
+    context.closing.next()
+    context.closing.complete()
+  })
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const answer = toLauncherError(error) ?? frameworkError(error)
+    if (answer === null) {
+      log?.(`${new Date().toISOString()} ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+      return reply.code(500).send({ errorCode: 500, description: 'Internal server error' })
+    }
+    return reply.code(answer.status).send(answer.toBody())
+  })
+
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send({ errorCode: 404, description: `No such endpoint: ${request.method} ${request.url.split('?')[0]}` }),
+  )
+
+  app.get('/health', async () => ({
+    status: 'ok',
+    uptimeMs: Date.now() - startedAt,
+    tokens: context.sessions.size,
+    handles: context.sessions.openHandles,
+  }))
+
+  void app.register(
+    async (api) => {
+      registerAuthRoutes(api, context)
+      registerDataIdRoutes(api, context)
+      registerStructuredDataRoutes(api, context)
+      registerWatchRoute(api, context)
+    },
+    { prefix: API_PREFIX },
+  )
+  return app
+}
+
+/** Fastify's own errors (bad JSON, body too large, unsupported media type) in the Launcher's shape. */
+function frameworkError(error: unknown): LauncherError | null {
+  const status = (error as { statusCode?: unknown }).statusCode
+  if (typeof status !== 'number' || status < 400 || status >= 500) return null
+  const message = error instanceof Error ? error.message : 'Bad request'
+  return new LauncherError(status, 400, message)
+}

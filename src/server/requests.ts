@@ -1,0 +1,136 @@
+/**
+ * Validation of every body and parameter of the Launcher API, with valibot
+ * schemas whose messages are the Launcher's own ("name is missing in request
+ * body", "Invalid id specified", …), so clients see the answers they expect.
+ *
+ * @module
+ */
+import * as v from 'valibot'
+import { MAX_RECORD_BYTES } from '../protocol.js'
+import { badRequest, LAUNCHER_CODES, launcherError } from './launcher-errors.js'
+
+/** SAFE structured data's type tag for unversioned data. */
+export const TYPE_TAG_UNVERSIONED = 500
+/** SAFE structured data's type tag for versioned data. */
+export const TYPE_TAG_VERSIONED = 501
+/** Type tags from here up are the apps' own. */
+export const FIRST_APP_TYPE_TAG = 15_000
+/** Bytes a structured data's name has. */
+export const NAME_BYTES = 32
+/** What a structured data costs beyond its data, in bytes: name (32), type tag (8), version (8), owner key (32). */
+export const STRUCTURED_DATA_OVERHEAD_BYTES = 80
+/** Most data bytes one structured data holds: 100 KiB including its own overhead. */
+export const MAX_STRUCTURED_DATA_BYTES = MAX_RECORD_BYTES - STRUCTURED_DATA_OVERHEAD_BYTES
+/** Permissions an app may ask for. */
+export const PERMISSIONS = ['LOW_LEVEL_API', 'SAFE_DRIVE_ACCESS'] as const
+
+const FIELDS_MISSING = 'Fields are missing'
+const NAME_MISSING = 'name is missing in request body'
+const TAG_NOT_A_NUMBER = 'Tag type must be a valid number'
+
+/** Decodes base64 as the Launcher did (Node's lenient decoder); undefined for a non-string. */
+function decodeBase64(value: unknown): Buffer | undefined {
+  return typeof value === 'string' ? Buffer.from(value, 'base64') : undefined
+}
+
+const nameSchema = v.pipe(
+  v.string(NAME_MISSING),
+  v.nonEmpty(NAME_MISSING),
+  v.check((name) => decodeBase64(name)?.length === NAME_BYTES, 'Invalid id specified'),
+  v.transform((name) => decodeBase64(name)!.toString('base64')),
+)
+
+const typeTagSchema = v.pipe(
+  v.unknown(),
+  v.transform((tag) => (tag === undefined || tag === null || tag === 0 || tag === '' ? TYPE_TAG_UNVERSIONED : tag)),
+  v.check((tag) => (typeof tag === 'number' || typeof tag === 'string') && !Number.isNaN(Number(tag)), TAG_NOT_A_NUMBER),
+  v.transform((tag) => Number.parseInt(String(tag), 10)),
+  v.check(
+    (tag) => tag === TYPE_TAG_UNVERSIONED || tag === TYPE_TAG_VERSIONED || tag >= FIRST_APP_TYPE_TAG,
+    'Invalid tag type specified',
+  ),
+)
+
+const dataSchema = v.pipe(
+  v.unknown(),
+  v.check((data) => data === undefined || data === null || typeof data === 'string', 'data must be a base64 string'),
+  v.transform((data) => (typeof data === 'string' ? decodeBase64(data)!.toString('base64') : '')),
+)
+
+/** `POST auth`. */
+export const authBody = v.pipe(
+  v.looseObject(
+    {
+      app: v.looseObject(
+        { name: v.string(FIELDS_MISSING), id: v.string(FIELDS_MISSING), version: v.string(FIELDS_MISSING), vendor: v.string(FIELDS_MISSING) },
+        FIELDS_MISSING,
+      ),
+      permissions: v.optional(v.unknown()),
+    },
+    FIELDS_MISSING,
+  ),
+  v.check(({ app }) => [app.name, app.id, app.version, app.vendor].every((value) => value.trim().length > 0), 'Values cannot be empty'),
+  v.check(({ permissions }) => permissions !== undefined && permissions !== null, 'Permission field is missing'),
+  v.check(
+    ({ permissions }) => Array.isArray(permissions) && permissions.every((permission) => (PERMISSIONS as readonly unknown[]).includes(permission)),
+    'Invalid permissions requested',
+  ),
+  v.transform(({ app, permissions }) => ({
+    app: { name: app.name, id: app.id, version: app.version, vendor: app.vendor },
+    permissions: [...new Set(permissions as string[])],
+  })),
+)
+
+/** `POST data-id/structured-data`. */
+export const dataIdBody = v.looseObject({ name: nameSchema, typeTag: typeTagSchema }, NAME_MISSING)
+
+/** `POST structured-data`. */
+export const createBody = v.looseObject(
+  { name: nameSchema, typeTag: typeTagSchema, cipherOpts: v.optional(v.unknown()), data: dataSchema },
+  NAME_MISSING,
+)
+
+/** `PATCH structured-data/:handleId`: `{ data, cipherOpts }`, or the base64 text alone as some clients sent it. */
+export const updateBody = v.union(
+  [
+    v.looseObject({ data: dataSchema, cipherOpts: v.optional(v.unknown()) }),
+    v.pipe(
+      v.string(),
+      v.transform((data) => ({ data: decodeBase64(data)!.toString('base64'), cipherOpts: undefined as unknown })),
+    ),
+  ],
+  'data is missing in request body',
+)
+
+/** The query of our push-read extension: `since` (a revision) and `timeoutMs`. */
+export const watchQuery = v.looseObject({
+  since: v.optional(v.pipe(v.string(), v.regex(/^\d{1,16}$/, 'since must be a whole number'), v.transform(Number))),
+  timeoutMs: v.optional(v.pipe(v.string(), v.regex(/^\d{1,9}$/, 'timeoutMs must be a whole number'), v.transform(Number))),
+})
+
+/** Parses `value` with `schema`, or throws the 400 answer with the first issue's message. */
+export function parseRequest<TSchema extends v.GenericSchema>(schema: TSchema, value: unknown): v.InferOutput<TSchema> {
+  const result = v.safeParse(schema, value)
+  if (result.success) return result.output
+  throw badRequest(result.issues[0].message)
+}
+
+/** Checks decoded data against {@link MAX_STRUCTURED_DATA_BYTES}; the Launcher's -1 error when over. */
+export function checkDataSize(base64: string): void {
+  if (Buffer.byteLength(base64, 'base64') > MAX_STRUCTURED_DATA_BYTES) {
+    throw launcherError(
+      LAUNCHER_CODES.DATA_TOO_LARGE,
+      `${LAUNCHER_CODES.DATA_TOO_LARGE.description}: data is limited to ${MAX_STRUCTURED_DATA_BYTES} bytes (100 KiB with the structured data's own overhead)`,
+    )
+  }
+}
+
+/** A handle id from the path: a whole number, or -1 (which matches no handle) for anything else. */
+export function handleIdParam(value: string | undefined): number {
+  return value !== undefined && /^\d{1,16}$/.test(value) ? Number(value) : -1
+}
+
+/** The backend address of a structured data: its type tag and its name. */
+export function recordAddress(typeTag: number, name: string): string {
+  return `${typeTag}:${name}`
+}

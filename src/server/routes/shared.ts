@@ -1,0 +1,52 @@
+/**
+ * What the route handlers share: who may write, whose handles a request uses,
+ * the record lifetime a client asks for, and cipher options.
+ *
+ * @module
+ */
+import type { FastifyRequest } from 'fastify'
+import type { ServerContext } from '../app.js'
+import { badRequest, LAUNCHER_CODES, launcherError, lowLevelApiNotGranted, unauthorised } from '../launcher-errors.js'
+import type { HandleTable, Session } from '../sessions.js'
+
+/** Our extension header: how long a saved record lives, in ms. */
+export const TTL_HEADER = 'x-signalbox-ttl-ms'
+
+/** The session of a write: 401 without a token, 403 without `LOW_LEVEL_API`. */
+export function requireWriter(request: FastifyRequest): Session {
+  const session = request.session
+  if (session === null) throw unauthorised()
+  if (!session.permissions.includes('LOW_LEVEL_API')) throw lowLevelApiNotGranted()
+  return session
+}
+
+/** The handles a request works with: its token's, or the shared table of requests without one. */
+export function handlesOf(request: FastifyRequest, context: ServerContext): HandleTable {
+  return request.session?.handles ?? context.sessions.anonymous
+}
+
+/** The record lifetime for a save: the client's `X-Signalbox-Ttl-Ms`, or the server's default. */
+export function ttlOf(request: FastifyRequest, context: ServerContext): number {
+  const header = request.headers[TTL_HEADER]
+  if (header === undefined) return context.recordTtlMs
+  const ttlMs = typeof header === 'string' && /^\d{1,12}$/.test(header) ? Number(header) : Number.NaN
+  if (!(ttlMs >= 1 && ttlMs <= context.maxRecordTtlMs)) {
+    throw badRequest(`X-Signalbox-Ttl-Ms must be a whole number of milliseconds from 1 to ${context.maxRecordTtlMs}`)
+  }
+  return ttlMs
+}
+
+/** Accepts no cipher options (plain) or a plain cipher-opts handle of this session; -1517 otherwise. */
+export function checkCipherOpts(value: unknown, handles: HandleTable): void {
+  if (value === undefined || value === null) return
+  const id = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : -1
+  handles.get(id, 'cipherOpts')
+}
+
+/** The reply to a request for an encryption signalbox does not offer. */
+export function unsupportedEncryption(encryption: string): Error {
+  return launcherError(
+    LAUNCHER_CODES.UNSUPPORTED_OPERATION,
+    `${LAUNCHER_CODES.UNSUPPORTED_OPERATION.description}: signalbox serve offers PLAIN cipher options only, not ${encryption}; encrypt end to end with a room secret instead`,
+  )
+}

@@ -1,0 +1,153 @@
+/**
+ * The structured-data endpoints: create a local handle, save it (PUT), read it
+ * through a data id, update (PATCH then POST), delete, drop handles, and the
+ * helpers (data id, metadata, size check, serialise and deserialise).
+ * Only the owner (the token that created the data) may update or delete it.
+ *
+ * @module
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { ServerContext } from '../app.js'
+import { LAUNCHER_CODES, launcherError } from '../launcher-errors.js'
+import {
+  checkDataSize,
+  createBody,
+  handleIdParam,
+  MAX_STRUCTURED_DATA_BYTES,
+  parseRequest,
+  recordAddress,
+  TYPE_TAG_VERSIONED,
+  updateBody,
+} from '../requests.js'
+import type { HandleTable, StructuredDataHandle } from '../sessions.js'
+import { checkCipherOpts, handlesOf, requireWriter, ttlOf } from './shared.js'
+
+type HandleParams = { Params: { handleId: string } }
+/** Marks the bytes of a serialised structured-data handle. */
+const SERIALISED_PREFIX = 'signalbox-sd-1:'
+
+/** Registers the structured-data endpoints. */
+export function registerStructuredDataRoutes(api: FastifyInstance, context: ServerContext): void {
+  const { backend } = context
+  const structuredData = (request: FastifyRequest<HandleParams>, table: HandleTable = handlesOf(request, context)) =>
+    table.get(handleIdParam(request.params.handleId), 'structuredData')
+  const isOwner = (request: FastifyRequest, handle: StructuredDataHandle) =>
+    request.session !== null && handle.owner === request.session.owner
+  const metadata = (request: FastifyRequest, handle: StructuredDataHandle) => ({
+    isOwner: isOwner(request, handle),
+    version: handle.version,
+    dataVersionLength: handle.typeTag === TYPE_TAG_VERSIONED ? 1 : 0,
+  })
+
+  api.post('/structured-data', async (request) => {
+    const session = requireWriter(request)
+    const { name, typeTag, cipherOpts, data } = parseRequest(createBody, request.body)
+    checkCipherOpts(cipherOpts, session.handles)
+    checkDataSize(data)
+    return { handleId: session.handles.add({ kind: 'structuredData', name, typeTag, data, version: 0, owner: session.owner }) }
+  })
+
+  api.put<HandleParams>('/structured-data/:handleId', async (request, reply) => {
+    const session = requireWriter(request)
+    const handle = structuredData(request, session.handles)
+    const entry = await backend.create(recordAddress(handle.typeTag, handle.name), handle.data, session.owner, ttlOf(request, context))
+    handle.version = entry.version
+    handle.owner = session.owner
+    return reply.code(200).send()
+  })
+
+  api.get<{ Params: { dataIdHandle: string } }>('/structured-data/handle/:dataIdHandle', async (request) => {
+    const handles = handlesOf(request, context)
+    const dataId = handles.get(handleIdParam(request.params.dataIdHandle), 'dataId')
+    const entry = await backend.get(recordAddress(dataId.typeTag, dataId.name))
+    if (entry === null) throw launcherError(LAUNCHER_CODES.NO_SUCH_DATA)
+    const handle: StructuredDataHandle = {
+      kind: 'structuredData',
+      name: dataId.name,
+      typeTag: dataId.typeTag,
+      data: entry.data,
+      version: entry.version,
+      owner: entry.owner,
+    }
+    return { handleId: handles.add(handle), ...metadata(request, handle) }
+  })
+
+  api.get<HandleParams>('/structured-data/metadata/:handleId', async (request) => metadata(request, structuredData(request)))
+
+  api.get<HandleParams>('/structured-data/data-id/:handleId', async (request) => {
+    const handle = structuredData(request)
+    return { handleId: handlesOf(request, context).add({ kind: 'dataId', name: handle.name, typeTag: handle.typeTag }) }
+  })
+
+  api.get<HandleParams>('/structured-data/validate-size/:handleId', async (request) => {
+    const valid = Buffer.byteLength(structuredData(request).data, 'base64') <= MAX_STRUCTURED_DATA_BYTES
+    return { isValid: valid, valid }
+  })
+
+  api.get<HandleParams>('/structured-data/serialise/:handleId', async (request, reply) => {
+    const { name, typeTag, data, version } = structuredData(request)
+    const bytes = Buffer.from(SERIALISED_PREFIX + JSON.stringify({ name, typeTag, data, version }))
+    return reply.type('application/octet-stream').send(bytes)
+  })
+
+  api.post('/structured-data/deserialise', async (request) => {
+    const handle = deserialise(request.body)
+    const entry = await backend.get(recordAddress(handle.typeTag, handle.name))
+    handle.owner = entry?.owner ?? null
+    return { handleId: handlesOf(request, context).add(handle), isOwner: isOwner(request, handle), version: handle.version }
+  })
+
+  api.get<{ Params: { handleId: string; version?: string } }>('/structured-data/:handleId/:version?', async (request, reply) => {
+    const handle = structuredData(request)
+    return reply.type('application/octet-stream').send(Buffer.from(handle.data, 'base64'))
+  })
+
+  api.patch<HandleParams>('/structured-data/:handleId', async (request, reply) => {
+    const session = requireWriter(request)
+    const handle = structuredData(request, session.handles)
+    const body = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : request.body
+    const { data, cipherOpts } = parseRequest(updateBody, body)
+    checkCipherOpts(cipherOpts, session.handles)
+    checkDataSize(data)
+    handle.data = data
+    return reply.code(200).send()
+  })
+
+  api.post<HandleParams>('/structured-data/:handleId', async (request, reply) => {
+    const session = requireWriter(request)
+    const handle = structuredData(request, session.handles)
+    const entry = await backend.update(recordAddress(handle.typeTag, handle.name), handle.data, session.owner, ttlOf(request, context))
+    handle.version = entry.version
+    return reply.code(200).send()
+  })
+
+  api.delete<HandleParams>('/structured-data/handle/:handleId', async (request, reply) => {
+    handlesOf(request, context).drop(handleIdParam(request.params.handleId), 'structuredData')
+    return reply.code(200).send()
+  })
+
+  api.delete<HandleParams>('/structured-data/:handleId', async (request, reply) => {
+    const session = requireWriter(request)
+    const handle = structuredData(request, session.handles)
+    const address = recordAddress(handle.typeTag, handle.name)
+    if ((await backend.get(address)) === null) throw launcherError(LAUNCHER_CODES.MUTATION_NO_SUCH_DATA)
+    await backend.remove(address, session.owner)
+    return reply.code(200).send()
+  })
+}
+
+/** A structured-data handle from the bytes `serialise` gave; -2 for anything else. */
+function deserialise(body: unknown): StructuredDataHandle {
+  const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : ''
+  try {
+    if (!text.startsWith(SERIALISED_PREFIX)) throw new Error('not serialised structured data')
+    const parsed = JSON.parse(text.slice(SERIALISED_PREFIX.length)) as Partial<StructuredDataHandle>
+    const { name, typeTag, data, version } = parsed
+    if (typeof name !== 'string' || typeof typeTag !== 'number' || typeof data !== 'string' || typeof version !== 'number') {
+      throw new Error('incomplete serialised structured data')
+    }
+    return { kind: 'structuredData', name, typeTag, data, version, owner: null }
+  } catch {
+    throw launcherError(LAUNCHER_CODES.ENCODE_DECODE)
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Our push-read extension (not in the Launcher): a long poll.
+ * `GET structured-data/watch/:dataIdHandle?since=R&timeoutMs=T` answers
+ * `{ revision, version, data }` as soon as the record's revision differs from
+ * `R` (at once if it already does), or after `T` ms with the record as it is.
+ * Without `since` it answers at once with the record as it is. `data` is base64,
+ * null when there is no record; `revision` is 0 then.
+ *
+ * @module
+ */
+import type { FastifyInstance } from 'fastify'
+import { filter, firstValueFrom, fromEvent, map, merge, take, takeUntil, timer } from 'rxjs'
+import type { ServerContext } from '../app.js'
+import { LauncherError } from '../launcher-errors.js'
+import { handleIdParam, parseRequest, recordAddress, watchQuery } from '../requests.js'
+import type { RecordEntry } from '../../stores/records.js'
+import { handlesOf } from './shared.js'
+
+/** How long a push read waits before answering with no change, in ms, unless the client asks otherwise. */
+export const WATCH_TIMEOUT_MS = 25_000
+/** The longest wait a client may ask for, in ms. */
+export const MAX_WATCH_TIMEOUT_MS = 60_000
+/** Default limit of push reads one token may hold open at once. */
+export const MAX_WATCHES_PER_TOKEN = 32
+/** Push reads held open at once by requests without a token. */
+export const MAX_ANONYMOUS_WATCHES = 1_000
+
+/** The answer of a push read. */
+export interface WatchAnswer {
+  revision: number
+  version: number
+  data: string | null
+}
+
+function answerOf(entry: RecordEntry | null): WatchAnswer {
+  return entry === null ? { revision: 0, version: 0, data: null } : { revision: entry.revision, version: entry.version, data: entry.data }
+}
+
+/** Registers the push-read endpoint. */
+export function registerWatchRoute(api: FastifyInstance, context: ServerContext): void {
+  const open = new Map<string, number>()
+
+  api.get<{ Params: { dataIdHandle: string }; Querystring: Record<string, string> }>(
+    '/structured-data/watch/:dataIdHandle',
+    async (request) => {
+      const { since, timeoutMs } = parseRequest(watchQuery, request.query)
+      const dataId = handlesOf(request, context).get(handleIdParam(request.params.dataIdHandle), 'dataId')
+      const address = recordAddress(dataId.typeTag, dataId.name)
+      if (since === undefined) return answerOf(await context.backend.get(address))
+      const waitMs = Math.min(timeoutMs ?? WATCH_TIMEOUT_MS, MAX_WATCH_TIMEOUT_MS)
+      const key = request.session?.token ?? ''
+      const limit = request.session === null ? MAX_ANONYMOUS_WATCHES : context.maxWatchesPerToken
+      const count = open.get(key) ?? 0
+      if (count >= limit) {
+        throw new LauncherError(429, 429, `Too many open watches for this token (limit ${limit}): close one before opening another`)
+      }
+      open.set(key, count + 1)
+      try {
+        const changes = context.backend.watch(address).pipe(map(answerOf))
+        const ended = merge(timer(waitMs), fromEvent(request.raw, 'close'), context.closing)
+        const changed = changes.pipe(filter((answer) => answer.revision !== since), take(1), takeUntil(ended))
+        return (await firstValueFrom(changed, { defaultValue: null })) ?? answerOf(await context.backend.get(address))
+      } finally {
+        const left = (open.get(key) ?? 1) - 1
+        if (left === 0) open.delete(key)
+        else open.set(key, left)
+      }
+    },
+  )
+}
