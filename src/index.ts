@@ -82,6 +82,15 @@ export { isTransientError, RETRY_BASE_DELAY_MS, retryTransient, STORE_RETRIES, t
 export { MemoryRecords, MemoryStore, type MemoryStoreOptions } from './stores/memory.js'
 export { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './stores/records.js'
 export {
+  DEFAULT_LAUNCHER_URL,
+  nameOf,
+  REQUEST_TIMEOUT_MS,
+  SafeLauncherStore,
+  WATCH_WAIT_MS,
+  type LauncherApp,
+  type SafeLauncherStoreOptions,
+} from './stores/safe-launcher.js'
+export {
   checkAddress,
   checkData,
   DEFAULT_RECORD_TTL_MS,
