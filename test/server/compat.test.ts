@@ -219,7 +219,7 @@ describe('structured data, the seed app’s flow', () => {
     expect(asDataId.body).toEqual({ handleId: expect.any(Number) })
     const serialised = await api('GET', `structured-data/serialise/${handleId}`, { token })
     expect(serialised.status).toBe(200)
-    const restored = await api('POST', 'structured-data/deserialise', { token, raw: serialised.bytes, headers: { 'content-type': 'text/plain' } })
+    const restored = await api('POST', 'structured-data/deserialise', { token, raw: new Uint8Array(serialised.bytes), headers: { 'content-type': 'text/plain' } })
     expect(restored.body).toEqual({ handleId: expect.any(Number), isOwner: true, version: 0 })
     const restoredId = (restored.body as { handleId: number }).handleId
     expect((await api('GET', `structured-data/${restoredId}`, { token })).text).toBe('serialise me')
