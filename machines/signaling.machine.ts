@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { assign, fromCallback, fromObservable, fromPromise, sendTo, setup, spawnChild, stopChild } from 'xstate'
+import { assign, enqueueActions, fromCallback, fromObservable, fromPromise, sendTo, setup, spawnChild, stopChild } from 'xstate'
 import { EMPTY } from 'rxjs'
 import { SignalingError, toSignalingError, type SignalingErrorCode } from '../src/errors.js'
 import { DEFAULT_APP_ID, validateRoomName, type SessionSignal } from '../src/protocol.js'
@@ -187,6 +187,7 @@ export const signalingMachine = setup({
       error: null,
     }),
     stopPeer: stopChild('peer'),
+
     signalPeer: sendTo('peer', ({ context }): PeerCommand => ({ type: 'SIGNAL', signal: context.remoteSignal! })),
   },
   guards: {
@@ -246,8 +247,15 @@ export const signalingMachine = setup({
       },
     },
     joining: {
-      description: 'Reads the room: a fresh offer makes us the recipient; none makes us the initiator.',
-      entry: 'startRound',
+      description:
+        'Reads the room: a fresh offer makes us the recipient; none makes us the initiator. The initiator peer starts gathering meanwhile, so store latency hides behind ICE.',
+      entry: [
+        'startRound',
+        // After losing the race to offer (attempt > 1) the room holds an offer: no point gathering one.
+        enqueueActions(({ context, enqueue }) => {
+          if (context.attempt === 1) enqueue.spawnChild('peer', { id: 'peer', input: { initiator: true } })
+        }),
+      ],
       invoke: {
         id: 'readRoom',
         src: 'readRoom',
@@ -256,20 +264,33 @@ export const signalingMachine = setup({
           {
             guard: { type: 'foundOffer', params: ({ event }) => ({ offer: event.output }) },
             target: 'creatingAnswer',
-            actions: assign({
-              role: 'recipient',
-              targetId: ({ event }) => event.output!.targetId,
-              remoteSignal: ({ event }) => event.output!.signal,
-            }),
+            actions: [
+              'stopPeer',
+              assign({
+                role: 'recipient',
+                localSignal: null,
+                targetId: ({ event }) => event.output!.targetId,
+                remoteSignal: ({ event }) => event.output!.signal,
+              }),
+            ],
           },
           { target: 'creatingOffer', actions: assign({ role: 'initiator' }) },
         ],
         onError: toFailed,
       },
+      on: {
+        ...peerFailures,
+        'PEER.SIGNAL': { actions: 'assignLocalSignal' },
+      },
     },
     creatingOffer: {
-      description: 'The initiator peer (trickle: false) gathers ICE and produces its offer.',
-      entry: spawnChild('peer', { id: 'peer', input: { initiator: true } }),
+      description: 'The initiator peer (trickle: false) finishes gathering ICE and produces its offer.',
+      // A later attempt started no peer while joining: start it now. An offer that came while joining is handed
+      // on as a fresh PEER.SIGNAL, so that creatingOffer is a step observers see.
+      entry: enqueueActions(({ context, enqueue, self }) => {
+        if (context.attempt > 1) enqueue.spawnChild('peer', { id: 'peer', input: { initiator: true } })
+        else if (context.localSignal !== null) enqueue.sendTo(self, { type: 'PEER.SIGNAL', signal: context.localSignal })
+      }),
       on: {
         ...peerFailures,
         'PEER.SIGNAL': { target: 'publishing', actions: 'assignLocalSignal' },

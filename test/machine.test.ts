@@ -38,6 +38,24 @@ describe('the signaling machine', () => {
       expect(bob.context).toMatchObject({ role: 'recipient', targetId: alice.context.selfId })
     })
 
+    it('starts gathering the offer while it reads the room, and drops that peer when the room has an offer', async () => {
+      const world = createWorld()
+      const alice = await aliceWaiting(world)
+      expect(alice.peers).toHaveLength(1)
+      const bob = world.join()
+      bob.store.hold('read')
+      bob.actor.send({ type: 'JOIN', room: 'demo' })
+      await world.settle()
+      expect(bob.state).toBe('joining')
+      expect(bob.peers.map((peer) => peer.initiator)).toEqual([true])
+      expect(bob.context.localSignal?.type).toBe('offer')
+      bob.store.release('read')
+      await world.settle()
+      expect(bob.state).toBe('connected')
+      expect(bob.peers.map((peer) => [peer.initiator, peer.destroyed])).toEqual([[true, true], [false, false]])
+      expect(bob.context.localSignal?.type).toBe('answer')
+    })
+
     it('starts at once when the input names a room', async () => {
       const world = createWorld()
       const alice = world.join({ room: 'demo' })
@@ -131,7 +149,10 @@ describe('the signaling machine', () => {
         'connected',
       ])
       expect(loser.context.attempt).toBe(2)
-      expect(world.network.peers.filter((peer) => peer.destroyed)).toHaveLength(1)
+      const winner = loser === alice ? bob : alice
+      // The loser's offer peer gives way to its answering peer; knowing the room has an offer, it gathers no second one.
+      expect(loser.peers.map((peer) => [peer.initiator, peer.destroyed])).toEqual([[true, true], [false, false]])
+      expect(winner.peers.map((peer) => [peer.initiator, peer.destroyed])).toEqual([[true, false]])
     })
 
     it('gives up with ERR_ROOM_BUSY when the room cannot be won after the allowed attempts', async () => {
@@ -448,7 +469,7 @@ describe('the signaling machine', () => {
         await world.settle()
         await participant.provided.settled()
         expect(participant.provided.peer).toBeNull()
-        const hadPeer = !['idle', 'joining'].includes(state)
+        const hadPeer = state !== 'idle'
         expect(participant.peers.length > 0).toBe(hadPeer)
         expect(participant.peers.every((peer) => peer.destroyed)).toBe(true)
         expect(new Set(world.records.records.keys())).toEqual(othersRecords)
