@@ -16,6 +16,7 @@ import { checkCount, checkMs } from '../validate.js'
 import { LauncherError, toLauncherError } from './launcher-errors.js'
 import { registerAuthRoutes } from './routes/auth.js'
 import { registerDataIdRoutes } from './routes/data-id.js'
+import { registerReadRoute } from './routes/read.js'
 import { registerStructuredDataRoutes } from './routes/structured-data.js'
 import { registerWatchRoute, MAX_WATCHES_PER_TOKEN } from './routes/watch.js'
 import { SessionRegistry, type Session, type SessionLimits } from './sessions.js'
@@ -48,6 +49,8 @@ export interface ServerOptions extends SessionLimits {
   bodyLimit?: number
   /** Receives one line per request; none by default (quiet). */
   log?: (line: string) => void
+  /** Offer our extensions (push read, one-request read); false answers like a plain Launcher. Default true. */
+  extensions?: boolean
 }
 
 /** What the routes share. */
@@ -92,13 +95,18 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   })
 
   // A request with a token must carry a valid one: an unknown or revoked token gets a bare 401, as from the Launcher.
-  app.addHook('onRequest', async (request, reply) => {
+  // (Callback style: on the hot path of every request, it spares a promise.)
+  app.addHook('onRequest', (request, reply, done) => {
     const header = request.headers.authorization
-    if (header === undefined) return
+    if (header === undefined) return done()
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1]
     const session = token === undefined ? undefined : context.sessions.find(token)
-    if (session === undefined) return reply.code(401).send()
+    if (session === undefined) {
+      void reply.code(401).send()
+      return
+    }
     request.session = session
+    done()
   })
 
   const log = options.log
@@ -138,7 +146,10 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
       registerAuthRoutes(api, context)
       registerDataIdRoutes(api, context)
       registerStructuredDataRoutes(api, context)
-      registerWatchRoute(api, context)
+      if (options.extensions !== false) {
+        registerWatchRoute(api, context)
+        registerReadRoute(api, context)
+      }
     },
     { prefix: API_PREFIX },
   )

@@ -3,8 +3,10 @@
  * as the seed app used it (and as `signalbox serve` answers it).
  *
  * - authorises once (`POST auth`), reuses the token, and authorises again on a `401`;
- * - create = `POST structured-data` + `PUT`; read = data id + handle + `GET`;
- *   update = `PATCH` + `POST`; remove = `DELETE`; every handle taken is dropped;
+ * - create = `POST structured-data` + `PUT`; read = data id + handle + `GET`
+ *   (one `GET structured-data/read` where the server offers that extension);
+ *   update = `PATCH` + `POST`; remove = `DELETE`; every handle taken is dropped,
+ *   off the caller's critical path;
  * - names are sha256 of the address, in base64, as the Launcher's reference client made them;
  * - uses the server's push read (our extension) where offered, and the poll otherwise.
  *
@@ -72,6 +74,8 @@ const LAUNCHER_TO_SIGNALING: Record<number, SignalingErrorCode> = {
 }
 
 interface RequestOptions {
+  /** Resolve with error answers too, instead of throwing them (transport failures still throw). */
+  answerErrors?: boolean
   body?: unknown
   /** Send the token (authorising first when needed). */
   auth?: boolean
@@ -103,6 +107,12 @@ export class SafeLauncherStore implements SignalStore {
   private readonly closing = new AbortController()
   private token: Promise<string> | null = null
   private closed = false
+  /** Whether the server offers the push read: unknown until first tried; once refused, watch fails at once. */
+  private pushRead: boolean | undefined = undefined
+  /** Whether the server offers the one-request read: unknown until first tried. */
+  private directRead: boolean | undefined = undefined
+  /** Handle drops under way: nobody waits for them, but close() lets them finish. */
+  private readonly drops = new Set<Promise<void>>()
 
   /** @param options - see {@link SafeLauncherStoreOptions} */
   constructor(options: SafeLauncherStoreOptions = {}) {
@@ -125,7 +135,7 @@ export class SafeLauncherStore implements SignalStore {
     try {
       await this.request('PUT', `structured-data/${handleId}`, { auth: true, headers: ttlHeader(ttlMs) })
     } finally {
-      await this.drop(`structured-data/handle/${handleId}`)
+      this.drop(`structured-data/handle/${handleId}`)
     }
   }
 
@@ -137,20 +147,24 @@ export class SafeLauncherStore implements SignalStore {
       await this.request('PATCH', `structured-data/${handleId}`, { auth: true, body: { data, cipherOpts: null } })
       await this.request('POST', `structured-data/${handleId}`, { auth: true, headers: ttlHeader(ttlMs) })
     } finally {
-      await this.drop(`structured-data/handle/${handleId}`)
+      this.drop(`structured-data/handle/${handleId}`)
     }
   }
 
   async read(address: string): Promise<string | null> {
     this.checkOpen()
     checkAddress(address)
+    if (this.directRead !== false) {
+      const data = await this.readDirectly(address)
+      if (data !== undefined) return data
+    }
     const handleId = await this.structuredDataHandle(address)
     if (handleId === null) return null
     try {
       const response = await this.request('GET', `structured-data/${handleId}`, { auth: true })
       return bytesToBase64(new Uint8Array(await response.arrayBuffer()))
     } finally {
-      await this.drop(`structured-data/handle/${handleId}`)
+      this.drop(`structured-data/handle/${handleId}`)
     }
   }
 
@@ -165,13 +179,14 @@ export class SafeLauncherStore implements SignalStore {
       // Removed by its expiry or a retried call in the meantime: removing nothing is fine.
       if (!(error instanceof SignalingError && error.code === 'ERR_NOT_FOUND')) throw error
     } finally {
-      await this.drop(`structured-data/handle/${handleId}`)
+      this.drop(`structured-data/handle/${handleId}`)
     }
   }
 
-  /** Revokes the token and stops every request and push read; later calls fail with `ERR_STORE_CLOSED`. */
+  /** Lets handle drops finish, revokes the token, and stops every request and push read; later calls fail with `ERR_STORE_CLOSED`. */
   async close(): Promise<void> {
     if (this.closed) return
+    await Promise.allSettled([...this.drops])
     this.closed = true
     this.closing.abort()
     const token = this.token
@@ -189,6 +204,32 @@ export class SafeLauncherStore implements SignalStore {
     }
   }
 
+  /**
+   * The one-request read of `signalbox serve` (our extension): the data, null
+   * when absent, or undefined when the server does not offer it (a Launcher),
+   * which is then remembered.
+   */
+  private async readDirectly(address: string): Promise<string | null | undefined> {
+    const query = new URLSearchParams({ name: await nameOf(address), typeTag: String(this.typeTag) })
+    const path = `structured-data/read?${query}`
+    const response = await this.request('GET', path, { auth: true, answerErrors: true })
+    if (response.ok) {
+      this.directRead = true
+      return bytesToBase64(new Uint8Array(await response.arrayBuffer()))
+    }
+    const error = await responseError('GET', path, response)
+    if (error.code === 'ERR_NOT_FOUND') {
+      this.directRead = true
+      return null
+    }
+    if (this.directRead === undefined && isUnofferedExtension(response)) {
+      // A Launcher: no such endpoint (or its structured-data/:handleId route took "read" for a handle).
+      this.directRead = false
+      return undefined
+    }
+    throw error
+  }
+
   /** A structured-data handle for the record at `address`, or null when there is none. Drops the data-id handle. */
   private async structuredDataHandle(address: string, signal?: AbortSignal): Promise<number | null> {
     const dataId = await this.dataIdHandle(address, signal)
@@ -202,7 +243,7 @@ export class SafeLauncherStore implements SignalStore {
       if (error instanceof SignalingError && error.code === 'ERR_NOT_FOUND') return null
       throw error
     } finally {
-      await this.drop(`data-id/${dataId}`)
+      this.drop(`data-id/${dataId}`)
     }
   }
 
@@ -223,18 +264,30 @@ export class SafeLauncherStore implements SignalStore {
       const run = async (): Promise<void> => {
         this.checkOpen()
         checkAddress(address)
+        if (this.pushRead === false) throw new SignalingError('ERR_STORE_REJECTED', `${this.base} offers no push read: polling instead.`)
         let dataId = await this.dataIdHandle(address, signal)
         let since: number | undefined
         let failures = 0
         try {
           while (!signal.aborted) {
             const query = `timeoutMs=${this.watchWaitMs}${since === undefined ? '' : `&since=${since}`}`
+            const path = `structured-data/watch/${dataId}?${query}`
             try {
-              const answer = await this.json<{ revision: number; data: string | null }>('GET', `structured-data/watch/${dataId}?${query}`, {
+              const response = await this.request('GET', path, {
                 auth: true,
                 signal,
                 timeoutMs: this.watchWaitMs + this.requestTimeoutMs,
+                answerErrors: true,
               })
+              if (!response.ok) {
+                if (this.pushRead === undefined && isUnofferedExtension(response)) {
+                  this.pushRead = false
+                  throw new SignalingError('ERR_STORE_REJECTED', `${this.base} offers no push read: polling instead.`)
+                }
+                throw await responseError('GET', path, response)
+              }
+              this.pushRead = true
+              const answer = (await response.json()) as { revision: number; data: string | null }
               failures = 0
               if (answer.revision !== since) {
                 since = answer.revision
@@ -249,7 +302,7 @@ export class SafeLauncherStore implements SignalStore {
             }
           }
         } finally {
-          void this.drop(`data-id/${dataId}`)
+          this.drop(`data-id/${dataId}`)
         }
       }
       run().catch((error: unknown) => {
@@ -295,6 +348,7 @@ export class SafeLauncherStore implements SignalStore {
       this.token = null
       return this.request(method, path, options, true)
     }
+    if (options.answerErrors === true) return response
     throw await responseError(method, path, response)
   }
 
@@ -312,13 +366,19 @@ export class SafeLauncherStore implements SignalStore {
     return this.token
   }
 
-  /** Drops a handle; a failure only leaves it for the server to forget. */
-  private async drop(path: string): Promise<void> {
-    try {
-      await this.request('DELETE', path, { auth: true })
-    } catch {
-      // Best effort: the server bounds the handles a token may hold.
-    }
+  /**
+   * Drops a handle without holding up the caller (a request less on every
+   * call's critical path); a failure only leaves it for the server to forget.
+   */
+  private drop(path: string): void {
+    const done = this.request('DELETE', path, { auth: true }).then(
+      (response) => void response.body?.cancel(),
+      () => {
+        // Best effort: the server bounds the handles a token may hold.
+      },
+    )
+    this.drops.add(done)
+    void done.finally(() => this.drops.delete(done))
   }
 
   private checkWrite(address: string, data: string, options?: StoreWriteOptions): number {
@@ -368,6 +428,15 @@ async function responseError(method: string, path: string, response: Response): 
       ? 'ERR_STORE_UNAVAILABLE'
       : ((errorCode === undefined ? undefined : LAUNCHER_TO_SIGNALING[errorCode]) ?? 'ERR_STORE_REJECTED')
   return new SignalingError(code, `The SAFE Launcher API refused the request: ${detail}`)
+}
+
+/**
+ * Whether an error answer to one of our extensions means the server does not
+ * offer it: any 4xx but a push-read limit (429) — a Launcher has no such
+ * endpoint (404), or its `structured-data/:handleId` route took the name for a handle (-1513).
+ */
+function isUnofferedExtension(response: Response): boolean {
+  return response.status >= 400 && response.status < 500 && response.status !== 429 && response.status !== 401
 }
 
 function errorText(error: unknown): string {

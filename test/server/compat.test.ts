@@ -353,6 +353,20 @@ describe('extensions and operations', () => {
     expect(quiet.body).toEqual(answer)
   })
 
+  it('reads in one request: GET structured-data/read?name=&typeTag= answers the bytes, or 404 -18', async () => {
+    const token = await authorise()
+    const name = name32('q')
+    await publish(token, name, b64('one request'))
+    const found = await api('GET', `structured-data/read?${new URLSearchParams({ name, typeTag: '500' })}`)
+    expect(found.status).toBe(200)
+    expect(found.text).toBe('one request')
+    const missing = await api('GET', `structured-data/read?${new URLSearchParams({ name: name32('r'), typeTag: '500' })}`)
+    expect(missing.status).toBe(404)
+    expect(missing.body).toEqual({ errorCode: -18, description: 'CoreError::GetFailure::GetError::NoSuchData' })
+    const invalid = await api('GET', 'structured-data/read?name=short')
+    expect(invalid.body).toEqual({ errorCode: 400, description: 'Invalid id specified' })
+  })
+
   it('allows other origins (CORS), as the Launcher served web apps', async () => {
     const preflight = await fetch(server.url + 'structured-data', {
       method: 'OPTIONS',

@@ -65,4 +65,16 @@ describe('real WebRTC through signalbox serve', () => {
     await Promise.all(calls.map((call) => call.hangup()))
     await Promise.all(stores.map((store) => store.close()))
   })
+  it('falls back to polling when the server has no push read (a plain Launcher), and still connects', async () => {
+    const launcher = await startServer({ port: 0, extensions: false })
+    try {
+      const stores = [new SafeLauncherStore({ url: launcher.url }), new SafeLauncherStore({ url: launcher.url })]
+      const calls = stores.map((store) => createSignaling({ store, wrtc, pollIntervalMs: 250 }).join('launcher-only'))
+      await Promise.all(calls.map((call) => call.connected))
+      await Promise.all(calls.map((call) => call.hangup()))
+      await Promise.all(stores.map((store) => store.close()))
+    } finally {
+      await launcher.close()
+    }
+  })
 })

@@ -6,10 +6,10 @@ import { runStoreContract } from './contract.js'
 
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 2))
 
-async function harness(watch: boolean) {
+async function harness(watch: boolean, extensions = true) {
   const clock = new SimulatedClock()
   clock.set(1_700_000_000_000)
-  const server = await startServer({ port: 0, backend: new MemoryRecords(clock) })
+  const server = await startServer({ port: 0, backend: new MemoryRecords(clock), extensions })
   const a = new SafeLauncherStore({ url: server.url, watch })
   const b = new SafeLauncherStore({ url: server.url, watch })
   return {
@@ -26,3 +26,5 @@ async function harness(watch: boolean) {
 
 runStoreContract('SafeLauncherStore with push reads', { watch: true }, () => harness(true))
 runStoreContract('SafeLauncherStore polling only', { watch: false }, () => harness(false))
+// A server without our extensions answers as the Launcher did: the store falls back to the Launcher's own flow.
+runStoreContract('SafeLauncherStore against a plain Launcher API', { watch: false }, () => harness(false, false))
