@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { assign, enqueueActions, fromCallback, fromObservable, fromPromise, sendTo, setup, spawnChild, stopChild } from 'xstate'
+import { assign, enqueueActions, fromCallback, fromObservable, fromPromise, sendTo, setup, spawnChild, stopChild, type EventObject } from 'xstate'
 import { EMPTY } from 'rxjs'
 import { SignalingError, toSignalingError, type SignalingErrorCode } from '../src/errors.js'
 import { DEFAULT_APP_ID, validateRoomName, type SessionSignal } from '../src/protocol.js'
@@ -104,10 +104,19 @@ export interface PublishOfferInput {
 export interface PublishOutput {
   selfId: string
 }
-/** Input of the `pollAnswer` actor. */
+/** Input of the `pollAnswer` actor: where the answer is expected, and the offer to publish again should the store lose it. */
 export interface PollAnswerInput {
   selfId: string
   appId: string
+  room: string
+  signal: SessionSignal
+  ttlMs: number
+}
+/** Input of the `holdRoom` actor: the room of a call in progress, and our role in it. */
+export interface HoldRoomInput {
+  room: string
+  appId: string
+  role: SignalingRole
 }
 /** Input of the `publishAnswer` actor. */
 export interface PublishAnswerInput {
@@ -166,10 +175,14 @@ export const signalingMachine = setup({
     }),
     publishAnswer: fromPromise<PublishOutput, PublishAnswerInput>(async () => notProvided('publishAnswer')),
     peer: fromCallback<PeerCommand, PeerActorInput>(() => notProvided('peer')),
+    holdRoom: fromCallback<EventObject, HoldRoomInput>(() => notProvided('holdRoom')),
   },
   actions: {
-    /** Removes from the store what this participant published; provided by the engine (I/O). */
-    releaseRecords: () => {},
+    /**
+     * Removes from the store what this participant published (`keepRoom`: all
+     * but the room record, which holdRoom turns into a busy marker); provided by the engine (I/O).
+     */
+    releaseRecords: (_, _params: { keepRoom?: boolean } | undefined) => {},
     /** Keeps the error of `PEER.ERROR` or of an invoked actor's failure; a non-SignalingError from a store call becomes ERR_STORE_UNAVAILABLE. */
     assignError: assign({
       error: ({ event }) =>
@@ -330,13 +343,27 @@ export const signalingMachine = setup({
       invoke: {
         id: 'pollAnswer',
         src: 'pollAnswer',
-        input: ({ context }) => ({ selfId: context.selfId!, appId: context.appId }),
+        input: ({ context }) => ({
+          selfId: context.selfId!,
+          appId: context.appId,
+          room: context.room!,
+          signal: context.localSignal!,
+          ttlMs: context.answerTimeoutMs + context.connectTimeoutMs,
+        }),
         onSnapshot: {
           guard: { type: 'hasAnswer', params: ({ event }) => ({ answer: event.snapshot.context }) },
           target: 'connecting',
           actions: [assign({ remoteSignal: ({ event }) => event.snapshot.context ?? null }), 'signalPeer'],
         },
-        onError: toFailed,
+        onError: [
+          {
+            // The store lost our offer (a restart) and someone else has since offered in the room: answer them.
+            guard: { type: 'mayJoinAgain', params: ({ event }) => ({ error: event.error }) },
+            target: 'joining',
+            actions: ['stopPeer', assign({ attempt: ({ context }) => context.attempt + 1 })],
+          },
+          toFailed,
+        ],
       },
       on: peerFailures,
       after: { answerTimeout: { target: 'failed', actions: failWith('ERR_ANSWER_TIMEOUT') } },
@@ -387,8 +414,14 @@ export const signalingMachine = setup({
       after: { connectTimeout: { target: 'failed', actions: failWith('ERR_CONNECT_TIMEOUT') } },
     },
     connected: {
-      description: 'The data channel and media are live; the records are released so the room can be used again.',
-      entry: 'releaseRecords',
+      description:
+        'The data channel and media are live. The answer is removed; the room record becomes a busy marker (kept fresh) so a third participant is told the room is busy.',
+      entry: { type: 'releaseRecords', params: { keepRoom: true } },
+      invoke: {
+        id: 'holdRoom',
+        src: 'holdRoom',
+        input: ({ context }) => ({ room: context.room!, appId: context.appId, role: context.role! }),
+      },
       on: {
         'PEER.ERROR': peerFailures['PEER.ERROR'],
         'PEER.CLOSE': { target: 'closed' },

@@ -20,7 +20,7 @@ export function bytesToBase64(bytes: Uint8Array): string {
 }
 
 /** Decodes standard base64; throws a `TypeError` when `text` is not base64. */
-export function base64ToBytes(text: string): Uint8Array {
+export function base64ToBytes(text: string): Uint8Array<ArrayBuffer> {
   if (!isBase64(text)) throw new TypeError('not a base64 string')
   const binary = atob(text)
   const bytes = new Uint8Array(binary.length)

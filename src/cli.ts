@@ -75,12 +75,22 @@ program
   .option('--json', 'one JSON object a line: { state, ms }, { sent }, { received }')
   .option('--no-push', 'poll the server every 2 s instead of using its push read')
   .option('--app-id <id>', 'the app id in every address (default example.signaling.v1)')
+  .option('--secret <secret>', 'a room secret: offer and answer are encrypted end to end; the other side needs the same one')
   .option('--answer-timeout <ms>', 'how long to wait for someone to answer', wholeNumber(1, 43_200_000))
   .option('--connect-timeout <ms>', 'how long the peers may take to connect', wholeNumber(1, 43_200_000))
   .action(
     async (
       room: string,
-      options: { server?: string; message?: string; json?: boolean; push: boolean; appId?: string; answerTimeout?: number; connectTimeout?: number },
+      options: {
+        server?: string
+        message?: string
+        json?: boolean
+        push: boolean
+        appId?: string
+        secret?: string
+        answerTimeout?: number
+        connectTimeout?: number
+      },
     ) => {
       const hangup = new AbortController()
       process.once('SIGINT', () => hangup.abort())
@@ -97,6 +107,7 @@ program
           ...(options.message === undefined ? {} : { message: options.message }),
           signaling: {
             ...(options.appId === undefined ? {} : { appId: options.appId }),
+            ...(options.secret === undefined ? {} : { secret: options.secret }),
             ...(options.answerTimeout === undefined ? {} : { answerTimeoutMs: options.answerTimeout }),
             ...(options.connectTimeout === undefined ? {} : { connectTimeoutMs: options.connectTimeout }),
           },

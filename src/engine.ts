@@ -7,6 +7,7 @@
 import { createActor, type Actor, type ActorOptions, type SnapshotFrom } from 'xstate'
 import { signalingMachine, type SignalingInput } from '../machines/signaling.machine.js'
 import type { SignalingClock } from './clock.js'
+import { validateSecret } from './crypto.js'
 import { SignalingError, toSignalingError } from './errors.js'
 import { provideSignaling } from './implementations.js'
 import { createSimplePeerFactory, type PeerFactory, type PeerLike, type SimplePeerFactoryOptions, type SimplePeerInstance } from './peer.js'
@@ -47,6 +48,12 @@ export interface SignalingOptions<TPeer extends PeerLike = SimplePeerInstance> {
   storeRetries?: number
   /** First retry backoff, in ms, doubling. Default 250. */
   retryDelayMs?: number
+  /**
+   * A room secret: offers and answers are encrypted end to end (AES-GCM, key from
+   * PBKDF2 of the secret, the app id and the room), so the store never sees SDP or
+   * IP addresses. Both participants need the same secret (`ERR_BAD_SECRET` otherwise).
+   */
+  secret?: string
   /** An XState inspector (for example `createBrowserInspector().inspect` from `@statelyai/inspect`). */
   inspect?: ActorOptions<typeof signalingMachine>['inspect']
 }
@@ -139,6 +146,7 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
   options: SignalingOptions<TPeer> = {},
 ): Signaling<TPeer> {
   const input = machineInput(options)
+  if (options.secret !== undefined) validateSecret(options.secret)
   if (options.store !== undefined && !isSignalStore(options.store)) {
     throw new SignalingError('ERR_INVALID_OPTION', 'Invalid store: pass an object with create, update, read and remove methods (a SignalStore).')
   }
@@ -165,6 +173,7 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
         store,
         createPeer,
         stream: joinOptions.stream,
+        secret: options.secret,
         ...(options.clock === undefined ? {} : { clock: options.clock }),
         ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
         ...(options.storeRetries === undefined ? {} : { storeRetries: options.storeRetries }),

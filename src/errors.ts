@@ -29,6 +29,9 @@ export const ERROR_CODES = {
   ERR_STORE_CLOSED: 'The store was closed: create a new store to keep signaling.',
   ERR_STORE_REJECTED:
     'The store refused the request (its answer is in this message): check the server address, the app permissions and the request.',
+  ERR_BAD_SECRET:
+    "The other participant's description could not be opened with this room's secret: both sides must join with the same secret (or both without one).",
+  ERR_STORE_FULL: 'The store holds as many records as it allows: try again later, or raise its limit.',
   ERR_ROOM_BUSY:
     'The room already has a call being set up by others: wait for it to finish or pick another room.',
   ERR_SIGNAL_TIMEOUT:

@@ -19,6 +19,7 @@ export {
   SIGNAL_TIMEOUT_MS,
   signalingMachine,
   type PeerActorInput,
+  type HoldRoomInput,
   type PeerCommand,
   type PollAnswerInput,
   type PublishAnswerInput,
@@ -32,6 +33,7 @@ export {
   type SignalingRole,
 } from '../machines/signaling.machine.js'
 export { realClock, schedulerFromClock, type SignalingClock } from './clock.js'
+export { deriveRoomKey, MAX_SECRET_LENGTH, openSignal, sealSignal, SECRET_KDF_ITERATIONS, validateSecret } from './crypto.js'
 export {
   createSignaling,
   MAX_TIMEOUT_MS,
@@ -50,7 +52,7 @@ export {
   type SignalingErrorCode,
   type SignalingErrorOptions,
 } from './errors.js'
-export { provideSignaling, type ProvidedSignaling, type SignalingDeps } from './implementations.js'
+export { BUSY_REFRESH_MS, BUSY_TTL_MS, provideSignaling, type ProvidedSignaling, type SignalingDeps } from './implementations.js'
 export {
   createSimplePeerFactory,
   peerError,
@@ -63,7 +65,9 @@ export {
 export { POLL_INTERVAL_MS, pollForRecord, type PollOptions } from './polling.js'
 export {
   answerAddress,
+  createBusyRecord,
   createRecord,
+  createSealedRecord,
   createSelfId,
   decodeRecord,
   DEFAULT_APP_ID,
@@ -75,6 +79,7 @@ export {
   roomAddress,
   UNVERSIONED_TYPE_TAG,
   validateRoomName,
+  type RecordOptions,
   type SessionSignal,
   type SignalRecord,
 } from './protocol.js'

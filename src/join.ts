@@ -35,7 +35,7 @@ export interface JoinCommandOptions {
   write?: (line: string) => void
   /** Where notes and warnings go. Default: stderr. */
   warn?: (line: string) => void
-  /** Engine options: timeouts, app id, ICE servers. */
+  /** Engine options: timeouts, app id, ICE servers, room secret. */
   signaling?: Omit<SignalingOptions, 'store' | 'wrtc' | 'createPeer'>
   /** Hangs up when aborted (the CLI aborts on SIGINT and SIGTERM). */
   signal?: AbortSignal

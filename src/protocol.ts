@@ -33,14 +33,21 @@ export interface SessionSignal {
 }
 
 /**
- * What the store holds at a room address (an offer) or an answer address (an answer).
- * The seed wrote `{ payload, targetId }`; signalbox adds `v`, `createdAt` and `expiresAt`.
+ * What the store holds at a room address (an offer, or a busy marker while its
+ * call is in progress) or an answer address (an answer). The seed wrote
+ * `{ payload, targetId }`; signalbox adds `v`, `createdAt` and `expiresAt`, and
+ * `enc` in place of `payload` when the room has a secret. A record holds exactly
+ * one of `payload`, `enc` and `busy`.
  */
 export interface SignalRecord {
   /** Format version; absent in the seed's records. */
   v?: 1
-  /** The session description. */
-  payload: SessionSignal
+  /** The session description, in clear. */
+  payload?: SessionSignal
+  /** The session description sealed with the room secret (see src/crypto.ts). */
+  enc?: string
+  /** The room's call is in progress: a third participant is told the room is busy. */
+  busy?: true
   /** In an offer: the id at whose answer address the answer is to be stored. */
   targetId?: string
   /** When the record was written, in ms since the epoch. */
@@ -50,16 +57,26 @@ export interface SignalRecord {
 }
 
 const timestampSchema = v.pipe(v.number(), v.finite(), v.minValue(0))
-const recordSchema = v.object({
-  v: v.optional(v.literal(RECORD_VERSION)),
-  payload: v.object({
-    type: v.picklist(['offer', 'answer']),
-    sdp: v.pipe(v.string(), v.maxLength(MAX_RECORD_BYTES)),
+const recordSchema = v.pipe(
+  v.object({
+    v: v.optional(v.literal(RECORD_VERSION)),
+    payload: v.optional(
+      v.object({
+        type: v.picklist(['offer', 'answer']),
+        sdp: v.pipe(v.string(), v.maxLength(MAX_RECORD_BYTES)),
+      }),
+    ),
+    enc: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_RECORD_BYTES))),
+    busy: v.optional(v.literal(true)),
+    targetId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TARGET_ID_LENGTH))),
+    createdAt: v.optional(timestampSchema),
+    expiresAt: v.optional(timestampSchema),
   }),
-  targetId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TARGET_ID_LENGTH))),
-  createdAt: v.optional(timestampSchema),
-  expiresAt: v.optional(timestampSchema),
-})
+  v.check(
+    (record) => [record.payload, record.enc, record.busy].filter((part) => part !== undefined).length === 1,
+    'a record holds exactly one of payload, enc and busy',
+  ),
+)
 
 /**
  * Checks a room name and returns it; throws `ERR_INVALID_ROOM` when it is not
@@ -96,14 +113,32 @@ export function createSelfId(room: string): string {
   return `${room}-${hex}`
 }
 
-/** Builds a current-version record that expires `ttlMs` after `now`. */
-export function createRecord(
-  payload: SessionSignal,
-  options: { targetId?: string; now: number; ttlMs: number },
-): SignalRecord {
-  const record: SignalRecord = { v: RECORD_VERSION, payload, createdAt: options.now, expiresAt: options.now + options.ttlMs }
+/** When and for how long a new record counts, and the id it asks to be answered at. */
+export interface RecordOptions {
+  targetId?: string
+  now: number
+  ttlMs: number
+}
+
+function stamp(content: Pick<SignalRecord, 'payload' | 'enc' | 'busy'>, options: RecordOptions): SignalRecord {
+  const record: SignalRecord = { v: RECORD_VERSION, ...content, createdAt: options.now, expiresAt: options.now + options.ttlMs }
   if (options.targetId !== undefined) record.targetId = options.targetId
   return record
+}
+
+/** Builds a current-version record of a description in clear that expires `ttlMs` after `now`. */
+export function createRecord(payload: SessionSignal, options: RecordOptions): SignalRecord {
+  return stamp({ payload }, options)
+}
+
+/** Builds a record of a description sealed with the room secret (`sealSignal`). */
+export function createSealedRecord(enc: string, options: RecordOptions): SignalRecord {
+  return stamp({ enc }, options)
+}
+
+/** Builds the marker of a room whose call is in progress. */
+export function createBusyRecord(options: Omit<RecordOptions, 'targetId'>): SignalRecord {
+  return stamp({ busy: true }, options)
 }
 
 /** Encodes a record as base64(JSON); throws `ERR_RECORD_TOO_LARGE` beyond {@link MAX_RECORD_BYTES}. */
@@ -139,11 +174,11 @@ export function decodeRecord(data: string, expect?: SessionSignal['type']): Sign
   const parsed = v.safeParse(recordSchema, json)
   if (!parsed.success) {
     const issue = parsed.issues[0]
-    const where = issue.path?.map((item) => String(item.key)).join('.') ?? 'record'
+    const where = issue.path?.map((item) => String(item.key)).join('.') || 'record'
     throw badRecordError(`${where}: ${issue.message}`)
   }
   const record = parsed.output as SignalRecord
-  if (expect !== undefined && record.payload.type !== expect) {
+  if (expect !== undefined && record.payload !== undefined && record.payload.type !== expect) {
     throw badRecordError(`it holds an ${record.payload.type} where an ${expect} was expected`)
   }
   return record

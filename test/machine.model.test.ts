@@ -92,6 +92,7 @@ function controlledActor() {
   let polls = new Subject<SessionSignal>()
   let peer: PeerHandle | null = null
   const peersMade: PeerHandle[] = []
+  const holding = { count: 0 }
   const promiseActor = <TOutput, TInput>(name: string) =>
     fromPromise<TOutput, TInput>(() => new Promise((resolve, reject) => pending.set(name, { resolve: resolve as (value: unknown) => void, reject })))
   const machine = signalingMachine.provide({
@@ -102,6 +103,12 @@ function controlledActor() {
       pollAnswer: fromObservable(() => {
         polls = new Subject<SessionSignal>()
         return polls
+      }),
+      holdRoom: fromCallback(() => {
+        holding.count++
+        return () => {
+          holding.count--
+        }
       }),
       peer: fromCallback<PeerCommand, PeerActorInput>(({ sendBack, receive }) => {
         const made: PeerHandle = { sendBack, commands: [], stopped: false }
@@ -139,7 +146,7 @@ function controlledActor() {
     await flushPromises()
   }
 
-  return { actor, perform, peersMade }
+  return { actor, perform, peersMade, holding }
 }
 
 describe('model-based: every simple path of the statechart', () => {
@@ -152,7 +159,7 @@ describe('model-based: every simple path of the statechart', () => {
   for (const [index, path] of paths.entries()) {
     const route = path.steps.map((step) => step.event.type.replace(/^xstate\.(after|done\.actor|error\.actor|snapshot)\.([^.]+).*$/, '$1:$2')).join(' → ')
     it(`path ${index + 1}: ${route || '(start)'} ⇒ ${String(path.state.value)}`, async () => {
-      const { actor, perform, peersMade } = controlledActor()
+      const { actor, perform, peersMade, holding } = controlledActor()
       let replayed = false
       for (const step of path.steps) {
         if (replayed) replayed = false // the machine already sent itself this PEER.SIGNAL
@@ -178,6 +185,7 @@ describe('model-based: every simple path of the statechart', () => {
           expect(snapshot.context.error).toBeNull()
         }
         if (state === 'closed') expect(snapshot.status).toBe('done')
+        expect(holding.count).toBe(state === 'connected' ? 1 : 0)
         if (state === 'connecting' && snapshot.context.role === 'initiator') {
           expect(alivePeers[0]!.commands).toEqual([{ type: 'SIGNAL', signal: ANSWER }])
         }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   ANSWER_TIMEOUT_MS,
+  BUSY_TTL_MS,
   answerAddress,
   CONNECT_TIMEOUT_MS,
   createRecord,
@@ -115,12 +116,44 @@ describe('the signaling machine', () => {
       expect(bob.state).toBe('connected')
     })
 
-    it('releases the room once connected, so the room can be used again', async () => {
+    it('marks the room busy while the call lasts, and frees it when the call ends', async () => {
       const world = createWorld()
-      await aliceWaiting(world)
+      const alice = await aliceWaiting(world)
+      const bob = world.join({ room: 'demo' })
+      await world.settle()
+      expect(bob.state).toBe('connected')
+      const marker = JSON.parse(atob((await bob.memory.read(roomAddress('demo')))!)) as Record<string, unknown>
+      expect(marker).toMatchObject({ v: 1, busy: true })
+      expect(marker).not.toHaveProperty('payload')
+      expect(await bob.memory.read(answerAddress(alice.context.selfId!))).toBeNull()
+
+      const carol = world.join({ room: 'demo' })
+      await world.settle()
+      expect(carol.state).toBe('failed')
+      expect(carol.error?.code).toBe('ERR_ROOM_BUSY')
+      expect([alice.state, bob.state]).toEqual(['connected', 'connected'])
+
+      // The marker is renewed while the call lasts, past its own lifetime.
+      await world.advance(BUSY_TTL_MS * 2, 10_000)
+      expect(await bob.memory.read(roomAddress('demo'))).not.toBeNull()
+
+      bob.actor.send({ type: 'HANGUP' })
+      await world.settle()
+      await alice.provided.settled()
+      expect(alice.state).toBe('closed')
+      expect(world.records.size).toBe(0)
+      const dave = world.join({ room: 'demo' })
+      await world.settle()
+      expect(dave.context.role).toBe('initiator')
+    })
+
+    it('frees the room of a crashed call once its busy marker expires', async () => {
+      const world = createWorld()
+      const alice = await aliceWaiting(world)
       world.join({ room: 'demo' })
       await world.settle()
-      expect(world.records.size).toBe(0)
+      alice.actor.stop() // crashed while connected: nobody renews the marker
+      await world.advance(BUSY_TTL_MS, 10_000)
       const carol = world.join({ room: 'demo' })
       await world.settle()
       expect(carol.context.role).toBe('initiator')
@@ -460,7 +493,6 @@ describe('the signaling machine', () => {
         const participant = await bring(world)
         await world.settle()
         expect(participant.state).toBe(state)
-        const othersRecords = new Set([...world.records.records.entries()].filter(([address]) => !isOwnedBy(participant, address)).map(([a]) => a))
         participant.actor.send({ type: 'HANGUP' })
         expect(participant.state).toBe('closed')
         expect(participant.actor.getSnapshot().status).toBe('done')
@@ -472,7 +504,8 @@ describe('the signaling machine', () => {
         const hadPeer = state !== 'idle'
         expect(participant.peers.length > 0).toBe(hadPeer)
         expect(participant.peers.every((peer) => peer.destroyed)).toBe(true)
-        expect(new Set(world.records.records.keys())).toEqual(othersRecords)
+        const left = [...world.records.records.entries()].filter(([, entry]) => entry.owner === participantOwner(participant))
+        expect(left).toEqual([])
       })
     }
 
@@ -489,8 +522,7 @@ describe('the signaling machine', () => {
   })
 })
 
-/** Whether `participant` created the record at `address` (it may remove it without ERR_NOT_OWNER). */
-function isOwnedBy(participant: Participant, address: string): boolean {
-  const entry = participant.store.calls.find((call) => call.method === 'create' && call.address === address)
-  return entry !== undefined
+/** The owner identity of `participant`'s store: records it created carry it. */
+function participantOwner(participant: Participant): string {
+  return participant.memory.ownerId
 }

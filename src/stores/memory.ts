@@ -150,12 +150,16 @@ export class MemoryRecords implements RecordBackend {
 export class MemoryStore extends OwnedStore {
   /** The records this participant works on. */
   readonly records: MemoryRecords
+  /** This participant's owner identity: the records it creates carry it. */
+  readonly ownerId: string
 
   /** Creates a participant over `options.records`, or over records of its own. */
   constructor(options: MemoryStoreOptions = {}) {
     const records = options.records ?? new MemoryRecords(options.clock)
-    super(records, records.newOwnerSync())
+    const ownerId = records.newOwnerSync()
+    super(records, ownerId)
     this.records = records
+    this.ownerId = ownerId
   }
 
   /** Another participant over the same records, with an identity of its own. */

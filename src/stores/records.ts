@@ -75,12 +75,12 @@ export class OwnedStore implements SignalStore {
 
   async create(address: string, data: string, options?: StoreWriteOptions): Promise<void> {
     const ttlMs = this.checkWrite(address, data, options)
-    await this.backend.create(address, data, await this.ownerId(), ttlMs)
+    await this.backend.create(address, data, await this.resolveOwner(), ttlMs)
   }
 
   async update(address: string, data: string, options?: StoreWriteOptions): Promise<void> {
     const ttlMs = this.checkWrite(address, data, options)
-    await this.backend.update(address, data, await this.ownerId(), ttlMs)
+    await this.backend.update(address, data, await this.resolveOwner(), ttlMs)
   }
 
   async read(address: string): Promise<string | null> {
@@ -92,7 +92,7 @@ export class OwnedStore implements SignalStore {
   async remove(address: string): Promise<void> {
     this.checkOpen()
     checkAddress(address)
-    await this.backend.remove(address, await this.ownerId())
+    await this.backend.remove(address, await this.resolveOwner())
   }
 
   watch(address: string): Observable<string | null> {
@@ -118,7 +118,7 @@ export class OwnedStore implements SignalStore {
     return this.closed
   }
 
-  private ownerId(): Promise<string> {
+  private resolveOwner(): Promise<string> {
     this.owner ??= this.backend.newOwner()
     return this.owner
   }
