@@ -178,11 +178,8 @@ export const signalingMachine = setup({
     holdRoom: fromCallback<EventObject, HoldRoomInput>(() => notProvided('holdRoom')),
   },
   actions: {
-    /**
-     * Removes from the store what this participant published (`keepRoom`: all
-     * but the room record, which holdRoom turns into a busy marker); provided by the engine (I/O).
-     */
-    releaseRecords: (_, _params: { keepRoom?: boolean } | undefined) => {},
+    /** Removes from the store what this participant published; provided by the engine (I/O). */
+    releaseRecords: () => {},
     /** Keeps the error of `PEER.ERROR` or of an invoked actor's failure; a non-SignalingError from a store call becomes ERR_STORE_UNAVAILABLE. */
     assignError: assign({
       error: ({ event }) =>
@@ -415,8 +412,7 @@ export const signalingMachine = setup({
     },
     connected: {
       description:
-        'The data channel and media are live. The answer is removed; the room record becomes a busy marker (kept fresh) so a third participant is told the room is busy.',
-      entry: { type: 'releaseRecords', params: { keepRoom: true } },
+        'The data channel and media are live. The room record becomes a busy marker (kept fresh) and the answer stays until the call ends, so a third participant is told the room is busy.',
       invoke: {
         id: 'holdRoom',
         src: 'holdRoom',

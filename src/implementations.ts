@@ -146,19 +146,17 @@ export function provideSignaling<TPeer extends PeerLike>(deps: SignalingDeps<TPe
     }
   }
 
-  const release = async (keep?: string): Promise<void> => {
+  const release = async (): Promise<void> => {
     await Promise.allSettled([...inflight])
     await Promise.all(
-      [...created]
-        .filter((address) => address !== keep)
-        .map(async (address) => {
-          try {
-            await storeCall(() => store.remove(address))
-          } catch {
-            // The record expires on its own (its ttl); a failed removal must not fail the hang-up.
-          }
-          created.delete(address)
-        }),
+      [...created].map(async (address) => {
+        try {
+          await storeCall(() => store.remove(address))
+        } catch {
+          // The record expires on its own (its ttl); a failed removal must not fail the hang-up.
+        }
+        created.delete(address)
+      }),
     )
   }
 
@@ -275,28 +273,35 @@ export function provideSignaling<TPeer extends PeerLike>(deps: SignalingDeps<TPe
       holdRoom: fromCallback<EventObject, HoldRoomInput>(({ input }) => {
         if (input.role !== 'initiator') return
         const address = roomAddress(input.room, input.appId)
-        // Turn our offer into the busy marker now, then renew it while the call lasts; a failure leaves the room looking free, never the call hurt.
+        let active = true
+        /** Our offer becomes the busy marker, renewed while the call lasts; a failure leaves the room looking free, never the call hurt. */
+        const hold = async (): Promise<void> => {
+          const marker = createBusyRecord({ now: clock.now(), ttlMs: BUSY_TTL_MS })
+          try {
+            await store.update(address, encodeRecord(marker), { ttlMs: BUSY_TTL_MS })
+          } catch (error) {
+            // Gone (expired, or lost by the store): put the marker back, unless the call ended meanwhile.
+            if (active && error instanceof SignalingError && error.code === 'ERR_NOT_FOUND') await createRecordAt(address, marker, BUSY_TTL_MS).catch(() => {})
+          }
+        }
         const subscription = timer(BUSY_REFRESH_MS, BUSY_REFRESH_MS, scheduler)
-          .pipe(
-            startWith(0),
-            mergeMap(async () => {
-              const marker = encodeRecord(createBusyRecord({ now: clock.now(), ttlMs: BUSY_TTL_MS }))
-              try {
-                await store.update(address, marker, { ttlMs: BUSY_TTL_MS })
-              } catch (error) {
-                if (!(error instanceof SignalingError && error.code === 'ERR_NOT_FOUND')) return
-                await createRecordAt(address, createBusyRecord({ now: clock.now(), ttlMs: BUSY_TTL_MS }), BUSY_TTL_MS).catch(() => {})
-              }
-            }),
-          )
-          .subscribe({ error: () => {} })
-        return () => subscription.unsubscribe()
+          .pipe(startWith(0))
+          .subscribe(() => {
+            if (!active) return
+            // A release waits for writes in flight, so a marker never lands after the call's records are removed.
+            const write = hold()
+            inflight.add(write)
+            void write.finally(() => inflight.delete(write))
+          })
+        return () => {
+          active = false
+          subscription.unsubscribe()
+        }
       }),
     },
     actions: {
-      releaseRecords: ({ context }, params) => {
-        const keep = params?.keepRoom === true && context.room !== null ? roomAddress(context.room, context.appId) : undefined
-        const done = release(keep)
+      releaseRecords: () => {
+        const done = release()
         releases.add(done)
         void done.finally(() => releases.delete(done))
       },

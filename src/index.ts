@@ -84,7 +84,7 @@ export {
   type SignalRecord,
 } from './protocol.js'
 export { isTransientError, RETRY_BASE_DELAY_MS, retryTransient, STORE_RETRIES, type RetryOptions } from './retry.js'
-export { MemoryRecords, MemoryStore, type MemoryStoreOptions } from './stores/memory.js'
+export { MAX_MEMORY_RECORDS, MemoryRecords, MemoryStore, type MemoryStoreOptions } from './stores/memory.js'
 export { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './stores/records.js'
 export {
   DEFAULT_LAUNCHER_URL,

@@ -125,7 +125,8 @@ describe('the signaling machine', () => {
       const marker = JSON.parse(atob((await bob.memory.read(roomAddress('demo')))!)) as Record<string, unknown>
       expect(marker).toMatchObject({ v: 1, busy: true })
       expect(marker).not.toHaveProperty('payload')
-      expect(await bob.memory.read(answerAddress(alice.context.selfId!))).toBeNull()
+      // The answer stays until the call ends: a second answerer finds it taken.
+      expect(await bob.memory.read(answerAddress(alice.context.selfId!))).not.toBeNull()
 
       const carol = world.join({ room: 'demo' })
       await world.settle()

@@ -6,10 +6,11 @@
  * @module
  */
 import cors from '@fastify/cors'
+import rateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Subject } from 'rxjs'
 import { realClock, type SignalingClock } from '../clock.js'
-import { MemoryRecords } from '../stores/memory.js'
+import { MAX_MEMORY_RECORDS, MemoryRecords } from '../stores/memory.js'
 import type { RecordBackend } from '../stores/records.js'
 import { DEFAULT_RECORD_TTL_MS, MAX_RECORD_TTL_MS } from '../stores/store.js'
 import { checkCount, checkMs } from '../validate.js'
@@ -51,7 +52,14 @@ export interface ServerOptions extends SessionLimits {
   log?: (line: string) => void
   /** Offer our extensions (push read, one-request read); false answers like a plain Launcher. Default true. */
   extensions?: boolean
+  /** Most records held (with the default backend). Default {@link MAX_MEMORY_RECORDS}. */
+  maxRecords?: number
+  /** Requests one token (or, without one, one address) may make per second; `429` beyond. 0 turns the limit off. Default {@link RATE_LIMIT_PER_SECOND}. */
+  rateLimitPerSecond?: number
 }
+
+/** Default requests per second per token (or per address without one): a handshake makes about 20. */
+export const RATE_LIMIT_PER_SECOND = 200
 
 /** What the routes share. */
 export interface ServerContext {
@@ -67,7 +75,9 @@ export interface ServerContext {
 /** Builds the server (not yet listening): `await app.listen({ host, port })`. */
 export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   const context: ServerContext = {
-    backend: options.backend ?? new MemoryRecords(options.clock ?? realClock),
+    backend:
+      options.backend ??
+      new MemoryRecords(options.clock ?? realClock, checkCount('maxRecords', options.maxRecords ?? MAX_MEMORY_RECORDS, 1, 1e8)),
     sessions: new SessionRegistry({
       ...(options.maxHandlesPerToken === undefined ? {} : { maxHandlesPerToken: checkCount('maxHandlesPerToken', options.maxHandlesPerToken, 1, 1e6) }),
       ...(options.maxAnonymousHandles === undefined ? {} : { maxAnonymousHandles: checkCount('maxAnonymousHandles', options.maxAnonymousHandles, 1, 1e7) }),
@@ -93,6 +103,21 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Signalbox-Ttl-Ms'],
     maxAge: 600,
   })
+
+  const perSecond = checkCount('rateLimitPerSecond', options.rateLimitPerSecond ?? RATE_LIMIT_PER_SECOND, 0, 1e7)
+  if (perSecond > 0) {
+    void app.register(rateLimit, {
+      max: perSecond,
+      timeWindow: 1000,
+      cache: context.sessions.maxTokensHint,
+      keyGenerator: (request) => /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? request.ip,
+      errorResponseBuilder: (_request, limit) => ({
+        statusCode: 429,
+        errorCode: 429,
+        description: `Too many requests: at most ${limit.max} a second per token (or per address without one); retry in ${Math.ceil(limit.ttl / 1000)} s`,
+      }),
+    })
+  }
 
   // A request with a token must carry a valid one: an unknown or revoked token gets a bare 401, as from the Launcher.
   // (Callback style: on the hot path of every request, it spares a promise.)
@@ -139,6 +164,7 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
     uptimeMs: Date.now() - startedAt,
     tokens: context.sessions.size,
     handles: context.sessions.openHandles,
+    ...(context.backend.count === undefined ? {} : { records: await context.backend.count() }),
   }))
 
   void app.register(
@@ -156,10 +182,11 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   return app
 }
 
-/** Fastify's own errors (bad JSON, body too large, unsupported media type) in the Launcher's shape. */
+/** Fastify's own errors (bad JSON, body too large, unsupported media type) and the rate limiter's, in the Launcher's shape. */
 function frameworkError(error: unknown): LauncherError | null {
-  const status = (error as { statusCode?: unknown }).statusCode
+  const { statusCode: status, errorCode, description } = error as { statusCode?: unknown; errorCode?: unknown; description?: unknown }
   if (typeof status !== 'number' || status < 400 || status >= 500) return null
+  if (typeof errorCode === 'number' && typeof description === 'string') return new LauncherError(status, errorCode, description)
   const message = error instanceof Error ? error.message : 'Bad request'
   return new LauncherError(status, 400, message)
 }

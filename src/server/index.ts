@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { API_PREFIX, BODY_LIMIT_BYTES, createServerApp, type ServerContext, type ServerOptions } from './app.js'
+export { API_PREFIX, BODY_LIMIT_BYTES, createServerApp, RATE_LIMIT_PER_SECOND, type ServerContext, type ServerOptions } from './app.js'
 export { LAUNCHER_CODES, LauncherError, toLauncherError } from './launcher-errors.js'
 export {
   FIRST_APP_TYPE_TAG,

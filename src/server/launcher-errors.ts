@@ -21,6 +21,8 @@ export const LAUNCHER_CODES = {
   MUTATION_NO_SUCH_DATA: { errorCode: -22, description: 'CoreError::MutationFailure::MutationError::NoSuchData' },
   /** A save of a name and type tag that are taken. */
   DATA_EXISTS: { errorCode: -23, description: 'CoreError::MutationFailure::MutationError::DataExists' },
+  /** The network (here: the record store) holds as much as it allows. */
+  NETWORK_FULL: { errorCode: -27, description: 'CoreError::MutationFailure::MutationError::NetworkFull' },
   /** An update or delete by someone who is not the owner. */
   NOT_OWNER: { errorCode: -25, description: 'CoreError::MutationFailure::MutationError::InvalidSuccessor' },
   INVALID_STRUCT_DATA_HANDLE: { errorCode: -1513, description: 'FfiError::InvalidStructDataHandle' },
@@ -73,6 +75,7 @@ const SIGNALING_TO_LAUNCHER: Partial<Record<SignalingError['code'], (typeof LAUN
   ERR_NOT_OWNER: LAUNCHER_CODES.NOT_OWNER,
   ERR_RECORD_TOO_LARGE: LAUNCHER_CODES.DATA_TOO_LARGE,
   ERR_STORE_UNAVAILABLE: LAUNCHER_CODES.NETWORK_OTHER,
+  ERR_STORE_FULL: LAUNCHER_CODES.NETWORK_FULL,
 }
 
 /**

@@ -160,6 +160,11 @@ export class SessionRegistry {
     this.anonymous = new HandleTable(limits.maxAnonymousHandles ?? MAX_ANONYMOUS_HANDLES, true)
   }
 
+  /** The token limit: a size for caches kept per token. */
+  get maxTokensHint(): number {
+    return this.maxTokens
+  }
+
   /** How many tokens are valid. */
   get size(): number {
     return this.sessions.size

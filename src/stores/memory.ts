@@ -16,6 +16,9 @@ export interface MemoryStoreOptions {
   records?: MemoryRecords
 }
 
+/** Default most records one {@link MemoryRecords} holds. */
+export const MAX_MEMORY_RECORDS = 100_000
+
 interface MemoryEntry extends RecordEntry {
   expiresAt: number
   timer: unknown
@@ -33,8 +36,14 @@ export class MemoryRecords implements RecordBackend {
   private nextOwner = 1
   private revision = 0
 
-  /** @param clock - expires records; the wall clock by default */
-  constructor(readonly clock: SignalingClock = realClock) {}
+  /**
+   * @param clock - expires records; the wall clock by default
+   * @param maxRecords - most records held; a create beyond it fails with `ERR_STORE_FULL`
+   */
+  constructor(
+    readonly clock: SignalingClock = realClock,
+    readonly maxRecords: number = MAX_MEMORY_RECORDS,
+  ) {}
 
   /** How many records are held (expired ones count until next seen). */
   get size(): number {
@@ -54,8 +63,13 @@ export class MemoryRecords implements RecordBackend {
     return this.live(address) ?? null
   }
 
+  async count(): Promise<number> {
+    return this.records.size
+  }
+
   async create(address: string, data: string, owner: string, ttlMs: number): Promise<RecordEntry> {
     if (this.live(address) !== undefined) throw recordErrors.exists(address)
+    if (this.records.size >= this.maxRecords) throw recordErrors.full(this.maxRecords)
     return this.set(address, data, owner, 0, ttlMs)
   }
 

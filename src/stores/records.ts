@@ -41,6 +41,8 @@ export interface RecordBackend {
   watch(address: string): Observable<RecordEntry | null>
   /** A fresh owner identity. */
   newOwner(): Promise<string>
+  /** How many records are held, where the backend can tell. */
+  count?(): Promise<number>
 }
 
 /** The errors backends share, worded the same everywhere. */
@@ -51,6 +53,8 @@ export const recordErrors = {
     new SignalingError('ERR_NOT_FOUND', `No record exists at ${address} to ${action}: create it first.`),
   notOwner: (address: string, action: string) =>
     new SignalingError('ERR_NOT_OWNER', `The record at ${address} belongs to another participant: only its creator may ${action} it.`),
+  full: (limit: number) =>
+    new SignalingError('ERR_STORE_FULL', `The store holds its limit of ${limit} records: try again later, or raise the limit.`),
 }
 
 /**

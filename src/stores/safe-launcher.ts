@@ -68,6 +68,7 @@ const LAUNCHER_TO_SIGNALING: Record<number, SignalingErrorCode> = {
   [-22]: 'ERR_NOT_FOUND',
   [-23]: 'ERR_EXISTS',
   [-25]: 'ERR_NOT_OWNER',
+  [-27]: 'ERR_STORE_FULL',
   // A handle the server no longer knows (it restarted, or forgot it): the whole call may be tried again.
   [-1513]: 'ERR_STORE_UNAVAILABLE',
   [-1514]: 'ERR_STORE_UNAVAILABLE',
