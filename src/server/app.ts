@@ -7,7 +7,7 @@
  */
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { Subject } from 'rxjs'
 import { realClock, type SignalingClock } from '../clock.js'
 import { MAX_MEMORY_RECORDS, MemoryRecords } from '../stores/memory.js'
@@ -93,6 +93,25 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
     logger: false,
     bodyLimit: checkCount('bodyLimit', options.bodyLimit ?? BODY_LIMIT_BYTES, 1024, 64 * 1024 * 1024),
     forceCloseConnections: true,
+    // Requests the router refuses (a bad URL, an over-long parameter) get the error shape.
+    frameworkErrors: (error, _request, reply) => {
+      const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400
+      void (reply as FastifyReply).code(status).send({ errorCode: status, description: error.message })
+    },
+    // Requests Node's parser refuses before Fastify (huge headers, garbage) get the Launcher's error shape too.
+    clientErrorHandler: (error, socket) => {
+      const tooLarge = (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW'
+      const status = tooLarge ? 431 : 400
+      const body = JSON.stringify({
+        errorCode: status,
+        description: tooLarge ? 'Request header fields too large: send smaller headers' : 'Malformed HTTP request',
+      })
+      if (socket.writable) {
+        socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+      } else {
+        socket.destroy()
+      }
+    },
   })
 
   app.decorateRequest('session', null)
@@ -102,6 +121,8 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Signalbox-Ttl-Ms'],
     maxAge: 600,
+    // An OPTIONS request that is not a preflight goes on to the routes, whose answers keep the error shape.
+    strictPreflight: false,
   })
 
   const perSecond = checkCount('rateLimitPerSecond', options.rateLimitPerSecond ?? RATE_LIMIT_PER_SECOND, 0, 1e7)
