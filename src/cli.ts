@@ -44,17 +44,20 @@ program
   .option('--port <port>', 'port to listen on (0: any free port)', wholeNumber(0, 65_535), DEFAULT_PORT)
   .option('--record-ttl <ms>', 'lifetime of a record nobody removed, in ms', wholeNumber(1, 86_400_000))
   .option('--max-handles <count>', 'handles one token may hold open', wholeNumber(1, 1_000_000))
+  .option('--redis <url>', 'keep records in Redis (redis://host:port), shared by every instance using it')
   .option('--quiet', 'no log line per request')
-  .action(async (options: { host: string; port: number; recordTtl?: number; maxHandles?: number; quiet?: boolean }) => {
+  .action(async (options: { host: string; port: number; recordTtl?: number; maxHandles?: number; redis?: string; quiet?: boolean }) => {
     try {
       const server = await startServer({
         host: options.host,
         port: options.port,
         ...(options.recordTtl === undefined ? {} : { recordTtlMs: options.recordTtl }),
         ...(options.maxHandles === undefined ? {} : { maxHandlesPerToken: options.maxHandles }),
+        ...(options.redis === undefined ? {} : { redisUrl: options.redis }),
         ...(options.quiet === true ? {} : { log: (line: string) => process.stdout.write(`${line}\n`) }),
       })
-      process.stdout.write(`signalbox serve: SAFE Launcher API 0.5 at ${server.url} (health: ${server.url.replace(/0\.5\/$/, 'health')})\n`)
+      const records = options.redis === undefined ? 'records in memory' : `records in Redis at ${options.redis}`
+      process.stdout.write(`signalbox serve: SAFE Launcher API 0.5 at ${server.url} (health: ${server.url.replace(/0\.5\/$/, 'health')}; ${records})\n`)
       stopOnSignals(server, () => {
         process.stdout.write('signalbox serve: stopped\n')
         process.exit(0)

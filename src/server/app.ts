@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { Subject } from 'rxjs'
 import { realClock, type SignalingClock } from '../clock.js'
 import { MAX_MEMORY_RECORDS, MemoryRecords } from '../stores/memory.js'
+import { RedisRecords } from '../stores/redis.js'
 import type { RecordBackend } from '../stores/records.js'
 import { DEFAULT_RECORD_TTL_MS, MAX_RECORD_TTL_MS } from '../stores/store.js'
 import { checkCount, checkMs } from '../validate.js'
@@ -36,8 +37,10 @@ declare module 'fastify' {
 
 /** Options of {@link createServerApp}; all optional. */
 export interface ServerOptions extends SessionLimits {
-  /** Where records live. Default: a new {@link MemoryRecords} on `clock`. */
+  /** Where records live. Default: Redis at `redisUrl` if given, else a new {@link MemoryRecords} on `clock`. */
   backend?: RecordBackend
+  /** Keep records in Redis (`redis://host:port`), shared with other instances using the same Redis. */
+  redisUrl?: string
   /** Times record expiry (with the default backend). Default: the wall clock. */
   clock?: SignalingClock
   /** Lifetime of a record nobody removed, in ms, when the client names none. Default 10 minutes. */
@@ -77,7 +80,9 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   const context: ServerContext = {
     backend:
       options.backend ??
-      new MemoryRecords(options.clock ?? realClock, checkCount('maxRecords', options.maxRecords ?? MAX_MEMORY_RECORDS, 1, 1e8)),
+      (options.redisUrl !== undefined
+        ? new RedisRecords({ url: options.redisUrl, ...(options.clock === undefined ? {} : { clock: options.clock }) })
+        : new MemoryRecords(options.clock ?? realClock, checkCount('maxRecords', options.maxRecords ?? MAX_MEMORY_RECORDS, 1, 1e8))),
     sessions: new SessionRegistry({
       ...(options.maxHandlesPerToken === undefined ? {} : { maxHandlesPerToken: checkCount('maxHandlesPerToken', options.maxHandlesPerToken, 1, 1e6) }),
       ...(options.maxAnonymousHandles === undefined ? {} : { maxAnonymousHandles: checkCount('maxAnonymousHandles', options.maxAnonymousHandles, 1, 1e7) }),
@@ -166,6 +171,8 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
     context.closing.next()
     context.closing.complete()
   })
+  // A backend the server made (Redis) closes with it; one passed in belongs to the caller.
+  if (options.backend === undefined) app.addHook('onClose', async () => context.backend.close?.())
 
   app.setErrorHandler(async (error, request, reply) => {
     const answer = toLauncherError(error) ?? frameworkError(error)

@@ -43,6 +43,8 @@ export interface RecordBackend {
   newOwner(): Promise<string>
   /** How many records are held, where the backend can tell. */
   count?(): Promise<number>
+  /** Releases the backend's connections. */
+  close?(): Promise<void>
 }
 
 /** The errors backends share, worded the same everywhere. */

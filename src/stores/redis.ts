@@ -1,0 +1,269 @@
+/**
+ * The Redis store, for deployments beyond one machine: several `signalbox
+ * serve` instances (or participants directly) share their records in Redis.
+ *
+ * - create-if-absent is `SET … NX PX` inside a Lua script, so exactly one
+ *   concurrent creator wins; owner-only update and remove are Lua scripts too;
+ * - every record carries its expiry on the injected clock (and Redis expires the
+ *   key a minute after, as storage cleanup);
+ * - `watch()` is a push through Redis pub/sub: every write publishes the
+ *   address, so a watcher on one server instance hears a write on another;
+ * - connection errors are `ERR_STORE_UNAVAILABLE`; ioredis reconnects by itself.
+ *
+ * @module
+ */
+import { Redis, type RedisOptions } from 'ioredis'
+import { Observable } from 'rxjs'
+import { realClock, type SignalingClock } from '../clock.js'
+import { SignalingError } from '../errors.js'
+import { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './records.js'
+
+/** Key prefix of every key signalbox writes. */
+export const DEFAULT_REDIS_PREFIX = 'signalbox:'
+/** How long Redis keeps a key past the record's own expiry, in ms: storage cleanup, not semantics. */
+const REDIS_EXPIRY_GRACE_MS = 60_000
+/** How long one Redis command may take before the store counts Redis as unavailable, in ms. */
+export const REDIS_COMMAND_TIMEOUT_MS = 2_000
+
+/** Options of {@link RedisRecords} and {@link RedisStore}. */
+export interface RedisRecordsOptions {
+  /** Where Redis listens, such as `redis://127.0.0.1:6379`. Default `redis://127.0.0.1:6379`. */
+  url?: string
+  /** Prefix of every key (and the channel). Default {@link DEFAULT_REDIS_PREFIX}. */
+  prefix?: string
+  /** The clock of record expiry; XState's `SimulatedClock` in tests. Default: the wall clock. */
+  clock?: SignalingClock
+  /** More ioredis options. */
+  redis?: RedisOptions
+}
+
+interface StoredRecord {
+  d: string
+  o: string
+  v: number
+  r: number
+  e: number
+}
+
+const CREATE = `
+local current = redis.call('GET', KEYS[1])
+if current and cjson.decode(current).e > tonumber(ARGV[4]) then return false end
+local revision = redis.call('INCR', KEYS[2])
+local value = cjson.encode({ d = ARGV[1], o = ARGV[2], v = 0, r = revision, e = tonumber(ARGV[4]) + tonumber(ARGV[3]) })
+redis.call('SET', KEYS[1], value, 'PX', tonumber(ARGV[3]) + tonumber(ARGV[5]))
+redis.call('PUBLISH', KEYS[3], ARGV[6])
+return value`
+
+const UPDATE = `
+local current = redis.call('GET', KEYS[1])
+if not current then return 'NOT_FOUND' end
+local record = cjson.decode(current)
+if record.e <= tonumber(ARGV[4]) then return 'NOT_FOUND' end
+if record.o ~= ARGV[2] then return 'NOT_OWNER' end
+local revision = redis.call('INCR', KEYS[2])
+local value = cjson.encode({ d = ARGV[1], o = ARGV[2], v = record.v + 1, r = revision, e = tonumber(ARGV[4]) + tonumber(ARGV[3]) })
+redis.call('SET', KEYS[1], value, 'PX', tonumber(ARGV[3]) + tonumber(ARGV[5]))
+redis.call('PUBLISH', KEYS[3], ARGV[6])
+return value`
+
+const REMOVE = `
+local current = redis.call('GET', KEYS[1])
+if not current then return 'ABSENT' end
+local record = cjson.decode(current)
+if record.e <= tonumber(ARGV[2]) then
+  redis.call('DEL', KEYS[1])
+  return 'ABSENT'
+end
+if record.o ~= ARGV[1] then return 'NOT_OWNER' end
+redis.call('DEL', KEYS[1])
+redis.call('INCR', KEYS[2])
+redis.call('PUBLISH', KEYS[3], ARGV[3])
+return 'OK'`
+
+/**
+ * A {@link RecordBackend} in Redis, shared by every process that uses the same
+ * Redis and prefix.
+ */
+export class RedisRecords implements RecordBackend {
+  private readonly redis: Redis
+  private subscriber: Redis | undefined
+  private subscribing: Promise<unknown> | undefined
+  private readonly watchers = new Map<string, Set<(entry: RecordEntry | null) => void>>()
+  private readonly prefix: string
+  private readonly clock: SignalingClock
+
+  /** @param options - see {@link RedisRecordsOptions} */
+  constructor(options: RedisRecordsOptions = {}) {
+    this.prefix = options.prefix ?? DEFAULT_REDIS_PREFIX
+    this.clock = options.clock ?? realClock
+    this.redis = new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+      maxRetriesPerRequest: 1,
+      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+      ...options.redis,
+    })
+    // ioredis reports connection trouble as events too; commands fail with ERR_STORE_UNAVAILABLE meanwhile.
+    this.redis.on('error', () => {})
+  }
+
+  async newOwner(): Promise<string> {
+    return `redis-${crypto.randomUUID()}`
+  }
+
+  async get(address: string): Promise<RecordEntry | null> {
+    const value = await this.command(() => this.redis.get(this.key(address)))
+    return this.entryOf(value)
+  }
+
+  async create(address: string, data: string, owner: string, ttlMs: number): Promise<RecordEntry> {
+    const value = await this.command(() =>
+      this.redis.eval(CREATE, 3, ...this.keys(address), data, owner, Math.ceil(ttlMs), this.clock.now(), REDIS_EXPIRY_GRACE_MS, address),
+    )
+    if (value === null) throw recordErrors.exists(address)
+    return this.entryOf(value as string)!
+  }
+
+  async update(address: string, data: string, owner: string, ttlMs: number): Promise<RecordEntry> {
+    const value = (await this.command(() =>
+      this.redis.eval(UPDATE, 3, ...this.keys(address), data, owner, Math.ceil(ttlMs), this.clock.now(), REDIS_EXPIRY_GRACE_MS, address),
+    )) as string
+    if (value === 'NOT_FOUND') throw recordErrors.notFound(address, 'update')
+    if (value === 'NOT_OWNER') throw recordErrors.notOwner(address, 'update')
+    return this.entryOf(value)!
+  }
+
+  async remove(address: string, owner: string): Promise<void> {
+    const result = await this.command(() => this.redis.eval(REMOVE, 3, ...this.keys(address), owner, this.clock.now(), address))
+    if (result === 'NOT_OWNER') throw recordErrors.notOwner(address, 'remove')
+  }
+
+  watch(address: string): Observable<RecordEntry | null> {
+    return new Observable<RecordEntry | null>((subscriber) => {
+      let expiry: unknown
+      let reading = Promise.resolve()
+      const emit = (entry: RecordEntry | null, expiresAt: number | undefined) => {
+        if (subscriber.closed) return
+        if (expiry !== undefined) this.clock.clearTimeout(expiry)
+        expiry = undefined
+        subscriber.next(entry)
+        // Nothing is published when a record expires: look again at its expiry.
+        if (expiresAt !== undefined) expiry = this.clock.setTimeout(() => refresh(), Math.max(0, expiresAt - this.clock.now()))
+      }
+      const refresh = () => {
+        reading = reading.then(async () => {
+          try {
+            const value = await this.command(() => this.redis.get(this.key(address)))
+            const stored = value === null ? undefined : (JSON.parse(value) as StoredRecord)
+            emit(this.entryOf(value), stored !== undefined && stored.e > this.clock.now() ? stored.e : undefined)
+          } catch (error) {
+            subscriber.error(error)
+          }
+        })
+      }
+      const listeners = this.watchers.get(address) ?? new Set()
+      this.watchers.set(address, listeners)
+      const listener = () => refresh()
+      listeners.add(listener)
+      this.ensureSubscribed().then(refresh, (error: unknown) => subscriber.error(error))
+      return () => {
+        listeners.delete(listener)
+        if (listeners.size === 0) this.watchers.delete(address)
+        if (expiry !== undefined) this.clock.clearTimeout(expiry)
+      }
+    })
+  }
+
+  /** Closes the connections to Redis. */
+  async close(): Promise<void> {
+    await Promise.allSettled([this.redis.quit(), this.subscriber?.quit()])
+  }
+
+  /** One subscriber connection for the whole backend, listening to the change channel. */
+  private ensureSubscribed(): Promise<unknown> {
+    if (this.subscribing === undefined) {
+      const subscriber = this.redis.duplicate()
+      subscriber.on('error', () => {})
+      subscriber.on('message', (_channel: string, address: string) => {
+        for (const listener of this.watchers.get(address) ?? []) listener(null)
+      })
+      this.subscriber = subscriber
+      this.subscribing = this.command(() => subscriber.subscribe(this.channel()))
+      this.subscribing.catch(() => {
+        this.subscribing = undefined
+      })
+    }
+    return this.subscribing
+  }
+
+  private entryOf(value: string | null): RecordEntry | null {
+    if (value === null) return null
+    const stored = JSON.parse(value) as StoredRecord
+    if (stored.e <= this.clock.now()) return null
+    return { data: stored.d, owner: stored.o, version: stored.v, revision: stored.r }
+  }
+
+  private key(address: string): string {
+    return `${this.prefix}record:${address}`
+  }
+
+  private channel(): string {
+    return `${this.prefix}changed`
+  }
+
+  private keys(address: string): [string, string, string] {
+    return [this.key(address), `${this.prefix}revision`, this.channel()]
+  }
+
+  /** Runs a Redis command; any failure of Redis itself becomes `ERR_STORE_UNAVAILABLE`. */
+  private async command<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run()
+    } catch (error) {
+      if (error instanceof SignalingError) throw error
+      const detail = error instanceof Error ? error.message : String(error)
+      throw new SignalingError('ERR_STORE_UNAVAILABLE', `Redis did not answer (${detail}): check that it is running and reachable, then retry.`, { cause: error })
+    }
+  }
+}
+
+/**
+ * A {@link SignalStore} in Redis: one participant over {@link RedisRecords}.
+ *
+ * @example
+ * ```ts
+ * const alice = new RedisStore({ url: 'redis://127.0.0.1:6379' })
+ * const bob = alice.client() // another participant over the same Redis
+ * ```
+ */
+export class RedisStore extends OwnedStore {
+  /** The records this participant works on. */
+  readonly records: RedisRecords
+  /** The participants sharing the connection this store made: it closes with the last of them. */
+  private readonly users: { count: number } | undefined
+  private released = false
+
+  /** A participant over `records`, or over a new connection made from `options`. */
+  constructor(options: RedisRecordsOptions & { records?: RedisRecords } = {}) {
+    const records = options.records ?? new RedisRecords(options)
+    super(records)
+    this.records = records
+    this.users = options.records === undefined ? { count: 1 } : undefined
+  }
+
+  /** Another participant over the same records (and connection). */
+  client(): RedisStore {
+    const other = new RedisStore({ records: this.records })
+    if (this.users !== undefined) {
+      this.users.count++
+      ;(other as unknown as { users: { count: number } }).users = this.users
+    }
+    return other
+  }
+
+  /** Closes this participant; the connection too when it was the last participant on one this store family made. */
+  override async close(): Promise<void> {
+    await super.close()
+    if (this.users === undefined || this.released) return
+    this.released = true
+    if (--this.users.count === 0) await this.records.close()
+  }
+}
