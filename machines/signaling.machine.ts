@@ -210,6 +210,7 @@ export const signalingMachine = setup({
     isExists: (_, params: { error: unknown }) => isExists(params.error),
     hasAnswer: (_, params: { answer: SessionSignal | undefined }) => params.answer !== undefined,
     peerConnected: ({ context }) => context.peerConnected,
+    isPeerClosed: ({ event }) => event.type === 'PEER.ERROR' && (event.error as { code?: unknown } | undefined)?.code === 'ERR_PEER_CLOSED',
   },
   delays: {
     signalTimeout: ({ context }) => context.signalTimeoutMs,
@@ -419,7 +420,8 @@ export const signalingMachine = setup({
         input: ({ context }) => ({ room: context.room!, appId: context.appId, role: context.role! }),
       },
       on: {
-        'PEER.ERROR': peerFailures['PEER.ERROR'],
+        // The channel closing is the other side hanging up (browsers report it as an error first); anything else fails the call.
+        'PEER.ERROR': [{ guard: 'isPeerClosed', target: 'closed' }, peerFailures['PEER.ERROR']],
         'PEER.CLOSE': { target: 'closed' },
       },
     },

@@ -74,6 +74,8 @@ const PEER_ERROR_CODES: Record<string, SignalingErrorCode> = {
   ERR_WEBRTC_SUPPORT: 'ERR_WEBRTC_UNSUPPORTED',
   ERR_ICE_CONNECTION_FAILURE: 'ERR_ICE_FAILURE',
   ERR_CONNECTION_FAILURE: 'ERR_ICE_FAILURE',
+  // The data channel closing under us: in a browser, the other side hanging up shows as this before `close`.
+  ERR_DATA_CHANNEL: 'ERR_PEER_CLOSED',
 }
 
 /**
@@ -85,7 +87,10 @@ export function peerError(error: unknown): SignalingError {
   const original = error as { code?: unknown; message?: unknown } | null
   const originalCode = typeof original?.code === 'string' ? original.code : undefined
   const code = (originalCode !== undefined ? PEER_ERROR_CODES[originalCode] : undefined) ?? 'ERR_PEER'
-  if (code !== 'ERR_PEER') return new SignalingError(code, undefined, { cause: error })
+  if (code !== 'ERR_PEER') {
+    const detail = typeof original?.message === 'string' ? ` (${original.message})` : ''
+    return new SignalingError(code, code === 'ERR_PEER_CLOSED' ? `The WebRTC data channel closed${detail}.` : undefined, { cause: error })
+  }
   const detail = typeof original?.message === 'string' ? original.message : String(error)
   return new SignalingError(
     'ERR_PEER',

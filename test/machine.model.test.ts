@@ -45,7 +45,7 @@ function isReplaying(snapshot: { value: unknown; context: { localSignal: unknown
 function eventsFor(type: string): AnyEventObject[] {
   if (type === 'JOIN') return [{ type, room: 'demo' }, { type, room: '' }]
   if (type === 'PEER.SIGNAL') return [{ type, signal: OFFER }]
-  if (type === 'PEER.ERROR') return [{ type, error: new SignalingError('ERR_ICE_FAILURE') }]
+  if (type === 'PEER.ERROR') return [{ type, error: new SignalingError('ERR_ICE_FAILURE') }, { type, error: new SignalingError('ERR_PEER_CLOSED') }]
   if (type === 'xstate.done.actor.readRoom') return [{ type, output: null }, { type, output: { signal: OFFER, targetId: 'demo-1' } }]
   if (type === 'xstate.done.actor.publishOffer' || type === 'xstate.done.actor.publishAnswer') return [{ type, output: { selfId: 'demo-2' } }]
   if (type === 'xstate.error.actor.publishOffer' || type === 'xstate.error.actor.publishAnswer') {

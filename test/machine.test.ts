@@ -510,6 +510,29 @@ describe('the signaling machine', () => {
       })
     }
 
+    it('treats the data channel closing while connected as the other side hanging up (as browsers report it)', async () => {
+      const world = createWorld()
+      const alice = await aliceWaiting(world)
+      const bob = world.join({ room: 'demo' })
+      await world.settle()
+      bob.peers.at(-1)!.fail('ERR_DATA_CHANNEL', 'User-Initiated Abort, reason=Close called')
+      await world.settle()
+      expect(bob.state).toBe('closed')
+      expect(bob.error).toBeNull()
+      expect(alice.state).toBe('closed')
+    })
+
+    it('fails a connected call with ERR_ICE_FAILURE when the connection itself fails', async () => {
+      const world = createWorld()
+      const alice = await aliceWaiting(world)
+      world.join({ room: 'demo' })
+      await world.settle()
+      alice.peers[0]!.fail('ERR_ICE_CONNECTION_FAILURE')
+      await world.settle()
+      expect(alice.state).toBe('failed')
+      expect(alice.error?.code).toBe('ERR_ICE_FAILURE')
+    })
+
     it('closes the other side when a connected participant hangs up', async () => {
       const world = createWorld()
       const alice = await aliceWaiting(world)
