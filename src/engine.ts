@@ -62,11 +62,13 @@ export interface SignalingOptions<TPeer extends PeerLike = SimplePeerInstance> {
 export type SignalingSnapshot = SnapshotFrom<typeof signalingMachine>
 
 /** Options of one {@link Signaling.join}. */
-export interface JoinOptions {
+export interface JoinOptions<TPeer extends PeerLike = SimplePeerInstance> {
   /** Local media to send (camera, microphone); none for a data-only call. */
   stream?: MediaStream
   /** Called with every snapshot from the very first (`idle`), before `join` returns. */
   onSnapshot?: (snapshot: SignalingSnapshot) => void
+  /** Called with each peer as it is made, before it connects: listen for its remote `stream` here. */
+  onPeer?: (peer: TPeer) => void
 }
 
 /** One participant's call in one room. */
@@ -92,7 +94,7 @@ export interface Signaling<TPeer extends PeerLike = SimplePeerInstance> {
   /** The store in use. */
   readonly store: SignalStore
   /** Starts a call in `room`; throws `ERR_INVALID_ROOM` for a bad name. */
-  join(room: string, options?: JoinOptions): SignalingSession<TPeer>
+  join(room: string, options?: JoinOptions<TPeer>): SignalingSession<TPeer>
   /** Hangs up every call; closes the store if it was made here. */
   close(): Promise<void>
 }
@@ -173,6 +175,7 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
         store,
         createPeer,
         stream: joinOptions.stream,
+        onPeer: joinOptions.onPeer,
         secret: options.secret,
         ...(options.clock === undefined ? {} : { clock: options.clock }),
         ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),

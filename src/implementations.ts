@@ -57,6 +57,8 @@ export interface SignalingDeps<TPeer extends PeerLike = PeerLike> {
   createPeer: PeerFactory<TPeer>
   /** Local media for the peer (camera, microphone). */
   stream?: MediaStream | undefined
+  /** Called with each peer as it is made (before it connects), to listen for its remote `stream` early. */
+  onPeer?: ((peer: TPeer) => void) | undefined
   /** A room secret: offers and answers are encrypted end to end under a key derived from it and the room. */
   secret?: string | undefined
   /** Times polls, retries and record timestamps. Pass the same clock to `createActor`. Default: the wall clock. */
@@ -253,6 +255,7 @@ export function provideSignaling<TPeer extends PeerLike>(deps: SignalingDeps<TPe
           return
         }
         currentPeer = peer
+        deps.onPeer?.(peer)
         peer.on('signal', (signal) => report({ type: 'PEER.SIGNAL', signal }))
         peer.on('connect', () => report({ type: 'PEER.CONNECT' }))
         peer.on('error', (error) => report({ type: 'PEER.ERROR', error: peerError(error) }))

@@ -86,7 +86,6 @@ export {
 export { isTransientError, RETRY_BASE_DELAY_MS, retryTransient, STORE_RETRIES, type RetryOptions } from './retry.js'
 export { MAX_MEMORY_RECORDS, MemoryRecords, MemoryStore, type MemoryStoreOptions } from './stores/memory.js'
 export { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './stores/records.js'
-export { DEFAULT_REDIS_PREFIX, REDIS_COMMAND_TIMEOUT_MS, RedisRecords, RedisStore, type RedisRecordsOptions } from './stores/redis.js'
 export {
   DEFAULT_LAUNCHER_URL,
   nameOf,

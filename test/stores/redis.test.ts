@@ -1,7 +1,8 @@
 /** The store contract for RedisStore, on a real redis-server; and what happens when Redis goes away. */
 import { SimulatedClock } from 'xstate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RedisStore, SignalingError } from '../../src/index.js'
+import { SignalingError } from '../../src/index.js'
+import { RedisStore } from '../../src/stores/redis.js'
 import { redisAvailable, requireRedis, startRedis, type RedisServer } from '../helpers/redis.js'
 import { runStoreContract } from './contract.js'
 
