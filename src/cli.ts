@@ -10,6 +10,7 @@ import { runDemo } from './demo.js'
 import { isSignalingError } from './errors.js'
 import { runJoin } from './join.js'
 import { DEFAULT_HOST, DEFAULT_PORT, startServer, stopOnSignals } from './server/serve.js'
+import { findWebRoot } from './server/web.js'
 
 /** A commander parser for whole numbers from `min` to `max`. */
 function wholeNumber(min: number, max: number) {
@@ -47,6 +48,7 @@ program
   .option('--redis <url>', 'keep records in Redis (redis://host:port), shared by every instance using it')
   .option('--quiet', 'no log line per request')
   .action(async (options: { host: string; port: number; recordTtl?: number; maxHandles?: number; redis?: string; quiet?: boolean }) => {
+    const webRoot = findWebRoot()
     try {
       const server = await startServer({
         host: options.host,
@@ -54,10 +56,13 @@ program
         ...(options.recordTtl === undefined ? {} : { recordTtlMs: options.recordTtl }),
         ...(options.maxHandles === undefined ? {} : { maxHandlesPerToken: options.maxHandles }),
         ...(options.redis === undefined ? {} : { redisUrl: options.redis }),
+        ...(webRoot === undefined ? {} : { webRoot }),
         ...(options.quiet === true ? {} : { log: (line: string) => process.stdout.write(`${line}\n`) }),
       })
       const records = options.redis === undefined ? 'records in memory' : `records in Redis at ${options.redis}`
       process.stdout.write(`signalbox serve: SAFE Launcher API 0.5 at ${server.url} (health: ${server.url.replace(/0\.5\/$/, 'health')}; ${records})\n`)
+      const page = server.url.replace(/0\.5\/$/, '?room=demo')
+      process.stdout.write(webRoot === undefined ? 'signalbox serve: no browser page (run npm run build)\n' : `signalbox serve: video call page at ${page}\n`)
       stopOnSignals(server, () => {
         process.stdout.write('signalbox serve: stopped\n')
         process.exit(0)

@@ -59,3 +59,65 @@ export function toMermaid(machine: AnyStateMachine): string {
   }
   return lines.join('\n')
 }
+
+/** A state in {@link machineGraph}: where to draw it. */
+export interface GraphNode {
+  id: string
+  /** Column: the state's distance from the initial state. */
+  column: number
+  /** Row within its column, in the order states were reached. */
+  row: number
+  initial: boolean
+  final: boolean
+  description: string | undefined
+}
+
+/** A transition (or several between the same two states) in {@link machineGraph}. */
+export interface GraphEdge {
+  from: string
+  to: string
+  /** Every event that takes it, readable (`PEER.SIGNAL`, `readRoom done [foundOffer]`). */
+  labels: string[]
+}
+
+/**
+ * The machine's top-level states and transitions as a laid-out graph, for
+ * drawing a live diagram: each state in the column of its breadth-first
+ * distance from the initial state.
+ */
+export function machineGraph(machine: AnyStateMachine): { nodes: GraphNode[]; edges: GraphEdge[] } {
+  const root = machine.root
+  const states = Object.values(root.states)
+  const edges = new Map<string, GraphEdge>()
+  const addEdge = (from: string, transition: TransitionLike, eventType: string): void => {
+    const to = transition.target?.[0]?.key ?? from
+    const key = `${from}->${to}`
+    const edge = edges.get(key) ?? { from, to, labels: [] }
+    edge.labels.push(`${eventLabel(eventType)}${guardLabel(transition.guard)}`)
+    edges.set(key, edge)
+  }
+  for (const node of states) {
+    for (const transition of node.always ?? []) addEdge(node.key, transition, '')
+    for (const [eventType, transitions] of node.transitions) for (const transition of transitions) addEdge(node.key, transition, eventType)
+  }
+  const initial = root.initial?.target[0]?.key ?? states[0]?.key ?? ''
+  const depth = new Map<string, number>([[initial, 0]])
+  const queue = [initial]
+  while (queue.length > 0) {
+    const current = queue.shift()!
+    for (const edge of edges.values()) {
+      if (edge.from === current && !depth.has(edge.to)) {
+        depth.set(edge.to, depth.get(current)! + 1)
+        queue.push(edge.to)
+      }
+    }
+  }
+  const rows = new Map<number, number>()
+  const nodes = states.map((node) => {
+    const column = depth.get(node.key) ?? Math.max(0, ...depth.values()) + 1
+    const row = rows.get(column) ?? 0
+    rows.set(column, row + 1)
+    return { id: node.key, column, row, initial: node.key === initial, final: node.type === 'final', description: node.description }
+  })
+  return { nodes, edges: [...edges.values()] }
+}

@@ -22,6 +22,7 @@ import { registerReadRoute } from './routes/read.js'
 import { registerStructuredDataRoutes } from './routes/structured-data.js'
 import { registerWatchRoute, MAX_WATCHES_PER_TOKEN } from './routes/watch.js'
 import { SessionRegistry, type Session, type SessionLimits } from './sessions.js'
+import { registerWebRoutes } from './web.js'
 
 /** The API version prefix the seed app's clients use. */
 export const API_PREFIX = '/0.5'
@@ -51,6 +52,8 @@ export interface ServerOptions extends SessionLimits {
   maxWatchesPerToken?: number
   /** Largest request body in bytes. Default {@link BODY_LIMIT_BYTES}. */
   bodyLimit?: number
+  /** Serve the browser page from this directory at `/` (see `findWebRoot`); no page by default. */
+  webRoot?: string
   /** Receives one line per request; none by default (quiet). */
   log?: (line: string) => void
   /** Offer our extensions (push read, one-request read); false answers like a plain Launcher. Default true. */
@@ -186,6 +189,8 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   app.setNotFoundHandler(async (request, reply) =>
     reply.code(404).send({ errorCode: 404, description: `No such endpoint: ${request.method} ${request.url.split('?')[0]}` }),
   )
+
+  if (options.webRoot !== undefined) registerWebRoutes(app, options.webRoot)
 
   app.get('/health', async () => ({
     status: 'ok',

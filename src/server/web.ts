@@ -1,0 +1,45 @@
+/**
+ * Serving the browser page (web/dist, built by `npm run build`) at `/`, so
+ * `signalbox serve` is all a video call needs: the page, and the API it talks to.
+ *
+ * @module
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance } from 'fastify'
+
+const FILES: Record<string, string> = {
+  '/': 'index.html',
+  '/index.html': 'index.html',
+  '/app.js': 'app.js',
+  '/app.js.map': 'app.js.map',
+}
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  map: 'application/json; charset=utf-8',
+}
+
+/** The built page of this package (web/dist), if it has been built; found by walking up to signalbox's package.json. */
+export function findWebRoot(from: string = fileURLToPath(import.meta.url)): string | undefined {
+  for (let directory = dirname(from); directory !== dirname(directory); directory = dirname(directory)) {
+    const manifest = join(directory, 'package.json')
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'signalbox') {
+      const root = join(directory, 'web', 'dist')
+      return existsSync(join(root, 'index.html')) ? root : undefined
+    }
+  }
+  return undefined
+}
+
+/** Serves the page's files from `root` at `/`. */
+export function registerWebRoutes(app: FastifyInstance, root: string): void {
+  for (const [path, file] of Object.entries(FILES)) {
+    app.get(path, async (_request, reply) => {
+      const body = await readFile(join(root, file))
+      return reply.type(TYPES[file.split('.').pop()!]!).header('cache-control', 'no-cache').send(body)
+    })
+  }
+}
