@@ -98,6 +98,7 @@ export {
 export {
   checkAddress,
   checkData,
+  checkWrite,
   DEFAULT_RECORD_TTL_MS,
   isSignalStore,
   MAX_ADDRESS_LENGTH,

@@ -3,12 +3,10 @@
  * over loopback, meeting through the memory store.
  */
 import wrtc from '@roamhq/wrtc'
+import { nextMessage } from './helpers/peers.js'
 import { describe, expect, it } from 'vitest'
-import { createSignaling, MemoryStore, type SignalStore, type SimplePeerInstance } from '../src/index.js'
+import { createSignaling, MemoryStore, type SignalStore } from '../src/index.js'
 
-function nextMessage(peer: SimplePeerInstance): Promise<string> {
-  return new Promise((resolve) => peer.once('data', (data: Uint8Array) => resolve(new TextDecoder().decode(data))))
-}
 
 async function callAndTalk(aliceStore: SignalStore, bobStore: SignalStore, options: { pollIntervalMs?: number } = {}) {
   const alice = createSignaling({ store: aliceStore, wrtc, ...options }).join('real-room')

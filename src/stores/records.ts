@@ -8,7 +8,7 @@
  */
 import { defer, map, Subject, takeUntil, type Observable } from 'rxjs'
 import { SignalingError } from '../errors.js'
-import { checkAddress, checkData, resolveTtl, type SignalStore, type StoreWriteOptions } from './store.js'
+import { checkAddress, checkWrite, type SignalStore, type StoreWriteOptions } from './store.js'
 
 /** A record as a backend holds it. */
 export interface RecordEntry {
@@ -131,9 +131,7 @@ export class OwnedStore implements SignalStore {
 
   private checkWrite(address: string, data: string, options?: StoreWriteOptions): number {
     this.checkOpen()
-    checkAddress(address)
-    checkData(data)
-    return resolveTtl(options)
+    return checkWrite(address, data, options)
   }
 
   private checkOpen(): void {

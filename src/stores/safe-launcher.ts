@@ -17,7 +17,7 @@ import { bytesToBase64 } from '../base64.js'
 import { SignalingError, type SignalingErrorCode } from '../errors.js'
 import { DEFAULT_APP_ID, UNVERSIONED_TYPE_TAG } from '../protocol.js'
 import { isTransientError, RETRY_BASE_DELAY_MS } from '../retry.js'
-import { checkAddress, checkData, resolveTtl, type SignalStore, type StoreWriteOptions } from './store.js'
+import { checkAddress, checkWrite, type SignalStore, type StoreWriteOptions } from './store.js'
 import { checkMs } from '../validate.js'
 
 /** Where the SAFE Launcher listened. */
@@ -384,9 +384,7 @@ export class SafeLauncherStore implements SignalStore {
 
   private checkWrite(address: string, data: string, options?: StoreWriteOptions): number {
     this.checkOpen()
-    checkAddress(address)
-    checkData(data)
-    return resolveTtl(options)
+    return checkWrite(address, data, options)
   }
 
   private checkOpen(): void {

@@ -98,3 +98,10 @@ export function resolveTtl(options?: StoreWriteOptions): number {
   }
   return ttlMs
 }
+
+/** Checks a write's arguments and returns the record lifetime: {@link checkAddress}, {@link checkData}, {@link resolveTtl}. */
+export function checkWrite(address: unknown, data: unknown, options?: StoreWriteOptions): number {
+  checkAddress(address)
+  checkData(data)
+  return resolveTtl(options)
+}

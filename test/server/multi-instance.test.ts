@@ -6,15 +6,13 @@
  */
 import wrtc from '@roamhq/wrtc'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSignaling, SafeLauncherStore, type SimplePeerInstance } from '../../src/index.js'
+import { createSignaling, SafeLauncherStore } from '../../src/index.js'
 import { startServer } from '../../src/server/index.js'
+import { nextMessage } from '../helpers/peers.js'
 import { redisAvailable, requireRedis, startRedis, type RedisServer } from '../helpers/redis.js'
 
 requireRedis()
 
-function nextMessage(peer: SimplePeerInstance): Promise<string> {
-  return new Promise((resolve) => peer.once('data', (data: Uint8Array) => resolve(new TextDecoder().decode(data))))
-}
 
 describe.runIf(redisAvailable)('two signalbox serve instances sharing Redis', () => {
   let redis: RedisServer

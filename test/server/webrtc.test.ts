@@ -4,8 +4,9 @@
  */
 import wrtc from '@roamhq/wrtc'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createSignaling, SafeLauncherStore, type SimplePeerInstance } from '../../src/index.js'
+import { createSignaling, SafeLauncherStore } from '../../src/index.js'
 import { startServer, type RunningServer } from '../../src/server/index.js'
+import { nextMessage } from '../helpers/peers.js'
 
 let server: RunningServer
 beforeEach(async () => {
@@ -15,9 +16,6 @@ afterEach(async () => {
   await server.close()
 })
 
-function nextMessage(peer: SimplePeerInstance): Promise<string> {
-  return new Promise((resolve) => peer.once('data', (data: Uint8Array) => resolve(new TextDecoder().decode(data))))
-}
 
 async function callThroughServer(watch: boolean) {
   const stores = [new SafeLauncherStore({ url: server.url, watch }), new SafeLauncherStore({ url: server.url, watch })]
