@@ -214,7 +214,8 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
           return attempt.promise
         },
         async hangup() {
-          actor.send({ type: 'HANGUP' })
+          // A call that already ended (closed) has nothing to hang up; its records are released already.
+          if (actor.getSnapshot().status === 'active') actor.send({ type: 'HANGUP' })
           await provided.settled()
           sessions.delete(session)
         },
