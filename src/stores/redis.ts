@@ -238,7 +238,7 @@ export class RedisStore extends OwnedStore {
   /** The records this participant works on. */
   readonly records: RedisRecords
   /** The participants sharing the connection this store made: it closes with the last of them. */
-  private readonly users: { count: number } | undefined
+  private users: { count: number } | undefined
   private released = false
 
   /** A participant over `records`, or over a new connection made from `options`. */
@@ -254,7 +254,7 @@ export class RedisStore extends OwnedStore {
     const other = new RedisStore({ records: this.records })
     if (this.users !== undefined) {
       this.users.count++
-      ;(other as unknown as { users: { count: number } }).users = this.users
+      other.users = this.users
     }
     return other
   }

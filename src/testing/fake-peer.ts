@@ -8,12 +8,9 @@
  */
 import type { PeerFactory, PeerLike } from '../peer.js'
 import type { SessionSignal } from '../protocol.js'
+import { nextTurn } from './time.js'
 
 type Listener = (...args: never[]) => void
-
-/** Runs a callback on a later turn of the event loop (setImmediate in Node, a 0 ms timeout elsewhere). */
-const nextTurn: (fn: () => void) => void =
-  typeof setImmediate === 'function' ? (fn) => setImmediate(fn) : (fn) => setTimeout(fn, 0)
 
 /** How the peers of a {@link FakePeerNetwork} behave. */
 export interface FakePeerNetworkOptions {

@@ -9,8 +9,8 @@ import type { SimulatedClock } from 'xstate'
 /** How many turns of the event loop {@link flushPromises} lets pass. */
 const FLUSH_TURNS = 10
 
-/** Runs a callback on the next turn of the event loop (setImmediate in Node, a 0 ms timeout elsewhere). */
-const nextTurn: (fn: () => void) => void =
+/** Runs a callback on a later turn of the event loop (setImmediate in Node, a 0 ms timeout elsewhere). */
+export const nextTurn: (fn: () => void) => void =
   typeof setImmediate === 'function' ? (fn) => setImmediate(fn) : (fn) => setTimeout(fn, 0)
 
 /** Lets pending promise callbacks and microtasks run (store calls resolving, fake peers signalling). */
