@@ -6,9 +6,9 @@
  * @module
  */
 import { Command, InvalidArgumentError } from 'commander'
-import { runDemo } from './demo.js'
+import { runDemo } from './cli/demo.js'
 import { isSignalingError } from './errors.js'
-import { runJoin } from './join.js'
+import { runJoin } from './cli/join.js'
 import { DEFAULT_HOST, DEFAULT_PORT, startServer, stopOnSignals } from './server/serve.js'
 import { findWebRoot } from './server/web.js'
 

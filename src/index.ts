@@ -31,9 +31,9 @@ export {
   type SignalingEvent,
   type SignalingInput,
   type SignalingRole,
-} from '../machines/signaling.machine.js'
-export { realClock, schedulerFromClock, type SignalingClock } from './clock.js'
-export { deriveRoomKey, MAX_SECRET_LENGTH, openSignal, sealSignal, SECRET_KDF_ITERATIONS, validateSecret } from './crypto.js'
+} from './machines/signaling.machine.js'
+export { realClock, schedulerFromClock, type SignalingClock } from './time/clock.js'
+export { deriveRoomKey, MAX_SECRET_LENGTH, openSignal, sealSignal, SECRET_KDF_ITERATIONS, validateSecret } from './protocol/sealing.js'
 export {
   createSignaling,
   MAX_TIMEOUT_MS,
@@ -43,7 +43,7 @@ export {
   type SignalingOptions,
   type SignalingSession,
   type SignalingSnapshot,
-} from './engine.js'
+} from './engine/signaling.js'
 export {
   ERROR_CODES,
   isSignalingError,
@@ -52,7 +52,7 @@ export {
   type SignalingErrorCode,
   type SignalingErrorOptions,
 } from './errors.js'
-export { BUSY_REFRESH_MS, BUSY_TTL_MS, provideSignaling, type ProvidedSignaling, type SignalingDeps } from './implementations.js'
+export { BUSY_REFRESH_MS, BUSY_TTL_MS, provideSignaling, type ProvidedSignaling, type SignalingDeps } from './actors/provide.js'
 export {
   createSimplePeerFactory,
   peerError,
@@ -61,8 +61,8 @@ export {
   type PeerLike,
   type SimplePeerFactoryOptions,
   type SimplePeerInstance,
-} from './peer.js'
-export { POLL_INTERVAL_MS, pollForRecord, type PollOptions } from './polling.js'
+} from './peer/simple-peer.js'
+export { POLL_INTERVAL_MS, pollForRecord, type PollOptions } from './time/polling.js'
 export {
   answerAddress,
   createBusyRecord,
@@ -82,8 +82,8 @@ export {
   type RecordOptions,
   type SessionSignal,
   type SignalRecord,
-} from './protocol.js'
-export { isTransientError, RETRY_BASE_DELAY_MS, retryTransient, STORE_RETRIES, type RetryOptions } from './retry.js'
+} from './protocol/records.js'
+export { isTransientError, RETRY_BASE_DELAY_MS, retryTransient, STORE_RETRIES, type RetryOptions } from './time/retry.js'
 export { MAX_MEMORY_RECORDS, MemoryRecords, MemoryStore, type MemoryStoreOptions } from './stores/memory.js'
 export { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './stores/records.js'
 export {
@@ -94,7 +94,7 @@ export {
   WATCH_WAIT_MS,
   type LauncherApp,
   type SafeLauncherStoreOptions,
-} from './stores/safe-launcher.js'
+} from './stores/launcher/store.js'
 export {
   checkAddress,
   checkData,
@@ -105,5 +105,6 @@ export {
   MAX_RECORD_TTL_MS,
   resolveTtl,
   type SignalStore,
+  type StoreCallOptions,
   type StoreWriteOptions,
 } from './stores/store.js'

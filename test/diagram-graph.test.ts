@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { signalingMachine } from '../src/index.js'
-import { machineGraph } from '../src/diagram.js'
+import { machineGraph } from '../src/diagram/graph.js'
 
 describe('the statechart panel’s graph', () => {
   it('has a node for every state of the machine and an edge for every transition', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { signalingMachine } from '../src/index.js'
-import { eventLabel, toMermaid } from '../src/diagram.js'
+import { eventLabel, toMermaid } from '../src/diagram/graph.js'
 import { currentBlock, diagramBlock, DIAGRAM_FILE } from '../scripts/diagram.js'
 
 describe('the state diagram', () => {

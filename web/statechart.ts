@@ -1,10 +1,10 @@
 /**
  * The live statechart panel: the diagram drawn from the machine definition
- * (src/diagram.ts machineGraph), the active state highlighted as it changes,
+ * (src/diagram/graph.ts machineGraph), the active state highlighted as it changes,
  * and the events with their timings. No network: it works offline.
  */
 import type { AnyStateMachine } from 'xstate'
-import { machineGraph } from '../src/diagram.js'
+import { machineGraph } from '../src/diagram/graph.js'
 
 const SVG = 'http://www.w3.org/2000/svg'
 const NODE_WIDTH = 132

@@ -5,7 +5,7 @@
  * @module
  */
 export { API_PREFIX, BODY_LIMIT_BYTES, createServerApp, RATE_LIMIT_PER_SECOND, type ServerContext, type ServerOptions } from './app.js'
-export { LAUNCHER_CODES, LauncherError, toLauncherError } from './launcher-errors.js'
+export { LAUNCHER_CODES, LauncherError, toLauncherError } from '../launcher/errors.js'
 export {
   FIRST_APP_TYPE_TAG,
   MAX_STRUCTURED_DATA_BYTES,

@@ -6,8 +6,8 @@
  * @module
  */
 import * as v from 'valibot'
-import { MAX_RECORD_BYTES } from '../protocol.js'
-import { badRequest, LAUNCHER_CODES, launcherError } from './launcher-errors.js'
+import { MAX_RECORD_BYTES } from '../protocol/records.js'
+import { badRequest, LAUNCHER_CODES, launcherError } from '../launcher/errors.js'
 
 /** SAFE structured data's type tag for unversioned data. */
 export const TYPE_TAG_UNVERSIONED = 500

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { LAUNCHER_CODES, LauncherError, launcherError } from './launcher-errors.js'
+import { LAUNCHER_CODES, LauncherError, launcherError } from '../launcher/errors.js'
 
 /** The app that asked for a token. */
 export interface AppInfo {

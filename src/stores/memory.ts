@@ -5,7 +5,7 @@
  * @module
  */
 import { Observable, type Subscriber } from 'rxjs'
-import { realClock, type SignalingClock } from '../clock.js'
+import { realClock, type SignalingClock } from '../time/clock.js'
 import { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './records.js'
 
 /** Options of {@link MemoryStore}. */

@@ -14,7 +14,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis'
 import { Observable } from 'rxjs'
-import { realClock, type SignalingClock } from '../clock.js'
+import { realClock, type SignalingClock } from '../time/clock.js'
 import { SignalingError } from '../errors.js'
 import { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './records.js'
 

@@ -5,9 +5,9 @@
  * @module
  */
 import type { Observable } from 'rxjs'
-import { isBase64 } from '../base64.js'
+import { isBase64 } from '../protocol/base64.js'
 import { SignalingError } from '../errors.js'
-import { MAX_RECORD_BYTES } from '../protocol.js'
+import { MAX_RECORD_BYTES } from '../protocol/records.js'
 
 /** Longest store address, in characters. */
 export const MAX_ADDRESS_LENGTH = 1024
@@ -16,8 +16,18 @@ export const DEFAULT_RECORD_TTL_MS = 10 * 60 * 1000
 /** Longest lifetime a writer may ask for: one day. */
 export const MAX_RECORD_TTL_MS = 24 * 60 * 60 * 1000
 
+/** Options of every store call. */
+export interface StoreCallOptions {
+  /**
+   * Aborts the call: it rejects with the signal's reason (a hang-up stops a
+   * store call in flight). A write aborted after it reached the store may still
+   * have landed; the record then expires with its ttl.
+   */
+  signal?: AbortSignal | undefined
+}
+
 /** Options of a write. */
-export interface StoreWriteOptions {
+export interface StoreWriteOptions extends StoreCallOptions {
   /**
    * How long the record lives, in ms; afterwards it reads as absent and may be
    * created again. Defaults to {@link DEFAULT_RECORD_TTL_MS}.
@@ -40,9 +50,9 @@ export interface SignalStore {
   /** Replaces the data of a record this participant created; `ERR_NOT_FOUND`, `ERR_NOT_OWNER`. */
   update(address: string, data: string, options?: StoreWriteOptions): Promise<void>
   /** The record's data, or `null` when absent or expired. */
-  read(address: string): Promise<string | null>
+  read(address: string, options?: StoreCallOptions): Promise<string | null>
   /** Removes a record this participant created; absent records are fine (idempotent); `ERR_NOT_OWNER`. */
-  remove(address: string): Promise<void>
+  remove(address: string, options?: StoreCallOptions): Promise<void>
   /**
    * A push read, where the store can: emits the current data (or `null`) at
    * once, then each change, until unsubscribed.

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { PeerFactory, PeerLike } from '../peer.js'
-import type { SessionSignal } from '../protocol.js'
+import type { PeerFactory, PeerLike } from '../peer/simple-peer.js'
+import type { SessionSignal } from '../protocol/records.js'
 import { nextTurn } from './time.js'
 
 type Listener = (...args: never[]) => void

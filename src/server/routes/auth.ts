@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { ServerContext } from '../app.js'
-import { unauthorised } from '../launcher-errors.js'
+import { unauthorised } from '../../launcher/errors.js'
 import { authBody, parseRequest } from '../requests.js'
 
 /** Registers the auth endpoints. */

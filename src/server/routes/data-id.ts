@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { ServerContext } from '../app.js'
-import { badRequest } from '../launcher-errors.js'
+import { badRequest } from '../../launcher/errors.js'
 import { dataIdBody, handleIdParam, parseRequest } from '../requests.js'
 import { handlesOf, unsupportedEncryption } from './shared.js'
 

@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { ServerContext } from '../app.js'
-import { LAUNCHER_CODES, launcherError } from '../launcher-errors.js'
+import { LAUNCHER_CODES, launcherError } from '../../launcher/errors.js'
 import { dataIdBody, parseRequest, recordAddress } from '../requests.js'
 
 /** Registers the one-request read. */

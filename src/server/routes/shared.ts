@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify'
 import type { ServerContext } from '../app.js'
-import { badRequest, LAUNCHER_CODES, launcherError, lowLevelApiNotGranted, unauthorised } from '../launcher-errors.js'
+import { badRequest, LAUNCHER_CODES, launcherError, lowLevelApiNotGranted, unauthorised } from '../../launcher/errors.js'
 import type { HandleTable, Session } from '../sessions.js'
 
 /** Our extension header: how long a saved record lives, in ms. */

@@ -8,7 +8,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ServerContext } from '../app.js'
-import { LAUNCHER_CODES, launcherError } from '../launcher-errors.js'
+import { LAUNCHER_CODES, launcherError } from '../../launcher/errors.js'
 import {
   checkDataSize,
   createBody,

@@ -11,7 +11,7 @@
 import type { FastifyInstance } from 'fastify'
 import { filter, firstValueFrom, fromEvent, map, merge, take, takeUntil, timer } from 'rxjs'
 import type { ServerContext } from '../app.js'
-import { LauncherError } from '../launcher-errors.js'
+import { LauncherError } from '../../launcher/errors.js'
 import { handleIdParam, parseRequest, recordAddress, watchQuery } from '../requests.js'
 import type { RecordEntry } from '../../stores/records.js'
 import { handlesOf } from './shared.js'

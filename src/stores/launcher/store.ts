@@ -13,12 +13,12 @@
  * @module
  */
 import { Observable } from 'rxjs'
-import { bytesToBase64 } from '../base64.js'
-import { SignalingError, type SignalingErrorCode } from '../errors.js'
-import { DEFAULT_APP_ID, UNVERSIONED_TYPE_TAG } from '../protocol.js'
-import { isTransientError, RETRY_BASE_DELAY_MS } from '../retry.js'
-import { checkAddress, checkWrite, type SignalStore, type StoreWriteOptions } from './store.js'
-import { checkMs } from '../validate.js'
+import { bytesToBase64 } from '../../protocol/base64.js'
+import { SignalingError, type SignalingErrorCode } from '../../errors.js'
+import { DEFAULT_APP_ID, UNVERSIONED_TYPE_TAG } from '../../protocol/records.js'
+import { isTransientError, RETRY_BASE_DELAY_MS } from '../../time/retry.js'
+import { checkAddress, checkWrite, type SignalStore, type StoreWriteOptions } from '../store.js'
+import { checkMs } from '../../validate.js'
 
 /** Where the SAFE Launcher listened. */
 export const DEFAULT_LAUNCHER_URL = 'http://localhost:8100/0.5/'

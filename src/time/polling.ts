@@ -21,9 +21,9 @@ import {
   type ObservableInput,
   type SchedulerLike,
 } from 'rxjs'
-import { SignalingError } from './errors.js'
+import { SignalingError } from '../errors.js'
 import { retryTransient, RETRY_BASE_DELAY_MS, STORE_RETRIES } from './retry.js'
-import { checkCount, checkMs } from './validate.js'
+import { checkCount, checkMs } from '../validate.js'
 
 /** Time between the starts of two reads, in ms: the seed's 2 seconds. */
 export const POLL_INTERVAL_MS = 2000

@@ -6,7 +6,7 @@
  * @module
  */
 import { catchError, retry, throwError, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs'
-import { SignalingError, toSignalingError } from './errors.js'
+import { SignalingError, toSignalingError } from '../errors.js'
 
 /** How many times a failed store call is tried again before `ERR_STORE_UNAVAILABLE`. */
 export const STORE_RETRIES = 3

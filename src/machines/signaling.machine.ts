@@ -2,7 +2,7 @@
  * The signaling statechart: how two participants meet in a room through a
  * shared store and connect with WebRTC. Pure: states, events, guards and
  * delays; every store call and the peer are actors referenced by name, whose
- * implementations come from `provideSignaling()` (src/implementations.ts) or
+ * implementations come from `provideSignaling()` (src/actors/) or
  * from your own `signalingMachine.provide({ actors, actions })`.
  *
  * docs/architecture.md shows the diagram generated from this definition.
@@ -11,8 +11,8 @@
  */
 import { assign, enqueueActions, fromCallback, fromObservable, fromPromise, sendTo, setup, spawnChild, stopChild, type EventObject } from 'xstate'
 import { EMPTY } from 'rxjs'
-import { SignalingError, toSignalingError, type SignalingErrorCode } from '../src/errors.js'
-import { DEFAULT_APP_ID, validateRoomName, type SessionSignal } from '../src/protocol.js'
+import { SignalingError, toSignalingError, type SignalingErrorCode } from '../errors.js'
+import { DEFAULT_APP_ID, validateRoomName, type SessionSignal } from '../protocol/records.js'
 
 /** How long the peer may take to produce its offer or answer, in ms. */
 export const SIGNAL_TIMEOUT_MS = 15_000

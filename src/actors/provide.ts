@@ -21,11 +21,11 @@ import {
   type RoomOffer,
   type SignalingEvent,
 } from '../machines/signaling.machine.js'
-import { realClock, schedulerFromClock, type SignalingClock } from './clock.js'
-import { deriveRoomKey, openSignal, sealSignal, validateSecret } from './crypto.js'
-import { SignalingError } from './errors.js'
-import { peerError, type PeerFactory, type PeerLike } from './peer.js'
-import { POLL_INTERVAL_MS, pollForRecord } from './polling.js'
+import { realClock, schedulerFromClock, type SignalingClock } from '../time/clock.js'
+import { deriveRoomKey, openSignal, sealSignal, validateSecret } from '../protocol/sealing.js'
+import { SignalingError } from '../errors.js'
+import { peerError, type PeerFactory, type PeerLike } from '../peer/simple-peer.js'
+import { POLL_INTERVAL_MS, pollForRecord } from '../time/polling.js'
 import {
   answerAddress,
   badRecordError,
@@ -40,9 +40,9 @@ import {
   type RecordOptions,
   type SessionSignal,
   type SignalRecord,
-} from './protocol.js'
-import { retryTransient, RETRY_BASE_DELAY_MS, STORE_RETRIES } from './retry.js'
-import type { SignalStore } from './stores/store.js'
+} from '../protocol/records.js'
+import { retryTransient, RETRY_BASE_DELAY_MS, STORE_RETRIES } from '../time/retry.js'
+import type { SignalStore } from '../stores/store.js'
 
 /** How long the busy marker of a call in progress lives without being renewed, in ms: a crashed initiator frees its room after this. */
 export const BUSY_TTL_MS = 3 * 60 * 1000

@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot'
 import { base64ToText, textToBase64 } from './base64.js'
-import { SignalingError } from './errors.js'
+import { SignalingError } from '../errors.js'
 
 /** The app id the seed used; part of every address. */
 export const DEFAULT_APP_ID = 'example.signaling.v1'
@@ -44,7 +44,7 @@ export interface SignalRecord {
   v?: 1
   /** The session description, in clear. */
   payload?: SessionSignal
-  /** The session description sealed with the room secret (see src/crypto.ts). */
+  /** The session description sealed with the room secret (see sealing.ts). */
   enc?: string
   /** The room's call is in progress: a third participant is told the room is busy. */
   busy?: true

@@ -9,12 +9,12 @@
  */
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
-import { createSignaling, type SignalingOptions, type SignalingSession } from './engine.js'
-import { isSignalingError } from './errors.js'
-import type { SimplePeerInstance } from './peer.js'
-import { MemoryStore } from './stores/memory.js'
-import { SafeLauncherStore } from './stores/safe-launcher.js'
-import type { SignalStore } from './stores/store.js'
+import { createSignaling, type SignalingOptions, type SignalingSession } from '../engine/signaling.js'
+import { isSignalingError } from '../errors.js'
+import type { SimplePeerInstance } from '../peer/simple-peer.js'
+import { MemoryStore } from '../stores/memory.js'
+import { SafeLauncherStore } from '../stores/launcher/store.js'
+import type { SignalStore } from '../stores/store.js'
 
 /** What {@link runJoin} needs. */
 export interface JoinCommandOptions {

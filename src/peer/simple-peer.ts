@@ -6,8 +6,8 @@
  * @module
  */
 import SimplePeer from 'simple-peer'
-import { SignalingError, type SignalingErrorCode } from './errors.js'
-import type { SessionSignal } from './protocol.js'
+import { SignalingError, type SignalingErrorCode } from '../errors.js'
+import type { SessionSignal } from '../protocol/records.js'
 
 /** The part of a simple-peer instance the engine uses; `signalbox/testing`'s `FakePeer` has it too. */
 export interface PeerLike {

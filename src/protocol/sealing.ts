@@ -9,8 +9,8 @@
  * @module
  */
 import { base64ToBytes, bytesToBase64 } from './base64.js'
-import { SignalingError } from './errors.js'
-import type { SessionSignal } from './protocol.js'
+import { SignalingError } from '../errors.js'
+import type { SessionSignal } from './records.js'
 
 /** PBKDF2-SHA-256 rounds that turn a secret into a room key. */
 export const SECRET_KDF_ITERATIONS = 100_000

@@ -6,15 +6,15 @@
  */
 import { createActor, type Actor, type ActorOptions, type SnapshotFrom } from 'xstate'
 import { signalingMachine, type SignalingInput } from '../machines/signaling.machine.js'
-import type { SignalingClock } from './clock.js'
-import { validateSecret } from './crypto.js'
-import { SignalingError, toSignalingError } from './errors.js'
-import { provideSignaling } from './implementations.js'
-import { createSimplePeerFactory, type PeerFactory, type PeerLike, type SimplePeerFactoryOptions, type SimplePeerInstance } from './peer.js'
-import { validateRoomName } from './protocol.js'
-import { MemoryStore } from './stores/memory.js'
-import { isSignalStore, type SignalStore } from './stores/store.js'
-import { checkCount, checkMs } from './validate.js'
+import type { SignalingClock } from '../time/clock.js'
+import { validateSecret } from '../protocol/sealing.js'
+import { SignalingError, toSignalingError } from '../errors.js'
+import { provideSignaling } from '../actors/provide.js'
+import { createSimplePeerFactory, type PeerFactory, type PeerLike, type SimplePeerFactoryOptions, type SimplePeerInstance } from '../peer/simple-peer.js'
+import { validateRoomName } from '../protocol/records.js'
+import { MemoryStore } from '../stores/memory.js'
+import { isSignalStore, type SignalStore } from '../stores/store.js'
+import { checkCount, checkMs } from '../validate.js'
 
 /** Longest timeout accepted, in ms: 12 hours, so an offer's lifetime (answer + connect timeout) stays within a store's one-day limit. */
 export const MAX_TIMEOUT_MS = 12 * 60 * 60 * 1000

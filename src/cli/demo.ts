@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { createSignaling, type SignalingOptions } from './engine.js'
-import { isSignalingError } from './errors.js'
-import type { SimplePeerInstance } from './peer.js'
-import { MemoryStore } from './stores/memory.js'
+import { createSignaling, type SignalingOptions } from '../engine/signaling.js'
+import { isSignalingError } from '../errors.js'
+import type { SimplePeerInstance } from '../peer/simple-peer.js'
+import { MemoryStore } from '../stores/memory.js'
 
 /** What {@link runDemo} needs. */
 export interface DemoOptions {
