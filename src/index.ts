@@ -33,7 +33,7 @@ export {
   type SignalingRole,
 } from './machines/signaling.machine.js'
 export { realClock, schedulerFromClock, type SignalingClock } from './time/clock.js'
-export { deriveRoomKey, MAX_SECRET_LENGTH, openSignal, sealSignal, SECRET_KDF_ITERATIONS, validateSecret } from './protocol/sealing.js'
+export { deriveRoomKey, MAX_SECRET_LENGTH, openSignal, sealSignal, SECRET_KDF_ITERATIONS, secretSchema, validateSecret } from './protocol/sealing.js'
 export {
   createSignaling,
   MAX_TIMEOUT_MS,
@@ -73,10 +73,12 @@ export {
   DEFAULT_APP_ID,
   encodeRecord,
   isRecordExpired,
+  isValidRoomName,
   MAX_RECORD_BYTES,
   MAX_ROOM_LENGTH,
   RECORD_VERSION,
   roomAddress,
+  roomNameSchema,
   UNVERSIONED_TYPE_TAG,
   validateRoomName,
   type RecordOptions,
@@ -84,7 +86,8 @@ export {
   type SignalRecord,
 } from './protocol/records.js'
 export { isTransientError, RETRY_BASE_DELAY_MS, retryTransient, STORE_RETRIES, type RetryOptions } from './time/retry.js'
-export { MAX_MEMORY_RECORDS, MemoryRecords, MemoryStore, type MemoryStoreOptions } from './stores/memory.js'
+export { MAX_MEMORY_RECORDS, MemoryRecords, MemoryStore, MemoryTable, type MemoryStoreOptions } from './stores/memory.js'
+export { TableStore, tableErrors, type SharedTable, type TableEntry } from './stores/table.js'
 export { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './stores/records.js'
 export {
   DEFAULT_LAUNCHER_URL,
@@ -96,14 +99,19 @@ export {
   type SafeLauncherStoreOptions,
 } from './stores/launcher/store.js'
 export {
+  abortable,
+  addressSchema,
   checkAddress,
+  checkCallOptions,
   checkData,
   checkWrite,
+  dataSchema,
   DEFAULT_RECORD_TTL_MS,
   isSignalStore,
   MAX_ADDRESS_LENGTH,
   MAX_RECORD_TTL_MS,
   resolveTtl,
+  ttlSchema,
   type SignalStore,
   type StoreCallOptions,
   type StoreWriteOptions,
