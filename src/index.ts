@@ -36,14 +36,20 @@ export { realClock, schedulerFromClock, type SignalingClock } from './time/clock
 export { deriveRoomKey, MAX_SECRET_LENGTH, openSignal, sealSignal, SECRET_KDF_ITERATIONS, secretSchema, validateSecret } from './protocol/sealing.js'
 export {
   createSignaling,
-  MAX_TIMEOUT_MS,
   type JoinOptions,
   type Signaling,
   type SignalingActor,
-  type SignalingOptions,
   type SignalingSession,
   type SignalingSnapshot,
 } from './engine/signaling.js'
+export {
+  machineInputFrom,
+  MAX_TIMEOUT_MS,
+  MIN_POLL_INTERVAL_MS,
+  MIN_RETRY_DELAY_MS,
+  signalingOptionsSchema,
+  type SignalingOptions,
+} from './engine/options.js'
 export {
   ERROR_CODES,
   isSignalingError,
@@ -74,6 +80,7 @@ export {
   encodeRecord,
   isRecordExpired,
   isValidRoomName,
+  MAX_APP_ID_LENGTH,
   MAX_RECORD_BYTES,
   MAX_ROOM_LENGTH,
   RECORD_VERSION,
@@ -85,7 +92,7 @@ export {
   type SessionSignal,
   type SignalRecord,
 } from './protocol/records.js'
-export { isTransientError, RETRY_BASE_DELAY_MS, retryTransient, STORE_RETRIES, type RetryOptions } from './time/retry.js'
+export { isTransientError, MAX_STORE_RETRIES, RETRY_BASE_DELAY_MS, retryTransient, STORE_RETRIES, type RetryOptions } from './time/retry.js'
 export { MAX_MEMORY_RECORDS, MemoryRecords, MemoryStore, MemoryTable, type MemoryStoreOptions } from './stores/memory.js'
 export { TableStore, tableErrors, type SharedTable, type TableEntry } from './stores/table.js'
 export { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './stores/records.js'

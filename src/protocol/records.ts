@@ -17,6 +17,8 @@ export const UNVERSIONED_TYPE_TAG = 500
 export const MAX_RECORD_BYTES = 100 * 1024
 /** Longest room name, in characters. */
 export const MAX_ROOM_LENGTH = 256
+/** Longest app id (part of every address), in characters. */
+export const MAX_APP_ID_LENGTH = 256
 /** Longest id a record may name as `targetId`, in characters. */
 export const MAX_TARGET_ID_LENGTH = 512
 /** The record format version this code writes. */
