@@ -4,7 +4,7 @@
  * at the peak, and after every call hung up.
  */
 import { startServerChild } from './child.js'
-import { runSoak } from './soak-run.js'
+import { runSoak } from '../test/helpers/soak.js'
 
 const roomsArg = process.argv.indexOf('--rooms')
 const rooms = roomsArg === -1 ? 200 : Number(process.argv[roomsArg + 1])

@@ -33,17 +33,23 @@ export {
   type SignalingRole,
 } from './machines/signaling.machine.js'
 export { realClock, schedulerFromClock, type SignalingClock } from './time/clock.js'
-export { deriveRoomKey, MAX_SECRET_LENGTH, openSignal, sealSignal, SECRET_KDF_ITERATIONS, validateSecret } from './protocol/sealing.js'
+export { deriveRoomKey, MAX_SECRET_LENGTH, openSignal, sealSignal, SECRET_KDF_ITERATIONS, secretSchema, validateSecret } from './protocol/sealing.js'
 export {
   createSignaling,
-  MAX_TIMEOUT_MS,
   type JoinOptions,
   type Signaling,
   type SignalingActor,
-  type SignalingOptions,
   type SignalingSession,
   type SignalingSnapshot,
 } from './engine/signaling.js'
+export {
+  machineInputFrom,
+  MAX_TIMEOUT_MS,
+  MIN_POLL_INTERVAL_MS,
+  MIN_RETRY_DELAY_MS,
+  signalingOptionsSchema,
+  type SignalingOptions,
+} from './engine/options.js'
 export {
   ERROR_CODES,
   isSignalingError,
@@ -73,18 +79,22 @@ export {
   DEFAULT_APP_ID,
   encodeRecord,
   isRecordExpired,
+  isValidRoomName,
+  MAX_APP_ID_LENGTH,
   MAX_RECORD_BYTES,
   MAX_ROOM_LENGTH,
   RECORD_VERSION,
   roomAddress,
+  roomNameSchema,
   UNVERSIONED_TYPE_TAG,
   validateRoomName,
   type RecordOptions,
   type SessionSignal,
   type SignalRecord,
 } from './protocol/records.js'
-export { isTransientError, RETRY_BASE_DELAY_MS, retryTransient, STORE_RETRIES, type RetryOptions } from './time/retry.js'
-export { MAX_MEMORY_RECORDS, MemoryRecords, MemoryStore, type MemoryStoreOptions } from './stores/memory.js'
+export { isTransientError, MAX_STORE_RETRIES, RETRY_BASE_DELAY_MS, retryTransient, STORE_RETRIES, type RetryOptions } from './time/retry.js'
+export { MAX_MEMORY_RECORDS, MemoryRecords, MemoryStore, MemoryTable, type MemoryStoreOptions } from './stores/memory.js'
+export { TableStore, tableErrors, type SharedTable, type TableEntry } from './stores/table.js'
 export { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './stores/records.js'
 export {
   DEFAULT_LAUNCHER_URL,
@@ -96,14 +106,19 @@ export {
   type SafeLauncherStoreOptions,
 } from './stores/launcher/store.js'
 export {
+  abortable,
+  addressSchema,
   checkAddress,
+  checkCallOptions,
   checkData,
   checkWrite,
+  dataSchema,
   DEFAULT_RECORD_TTL_MS,
   isSignalStore,
   MAX_ADDRESS_LENGTH,
   MAX_RECORD_TTL_MS,
   resolveTtl,
+  ttlSchema,
   type SignalStore,
   type StoreCallOptions,
   type StoreWriteOptions,

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { deriveRoomKey, openSignal, sealSignal, SignalingError, validateSecret } from '../src/index.js'
+import { deriveRoomKey, openSignal, sealSignal, validateSecret } from '../src/index.js'
+import { codeOf } from './helpers/codes.js'
 
 const offer = { type: 'offer', sdp: 'v=0\r\nc=IN IP4 192.168.1.23\r\n' } as const
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => (error instanceof SignalingError ? error.code : 'not a SignalingError'),
-  )
-}
 
 describe('room secrets', () => {
   it('seal a description so that only the same secret, app and room open it', async () => {

@@ -2,19 +2,13 @@ import { SimulatedClock } from 'xstate'
 import { describe, expect, it } from 'vitest'
 import { createSignaling, MemoryStore, roomAddress, SignalingError, type SignalingSnapshot } from '../src/index.js'
 import { advanceClock, FakePeerNetwork, flushPromises } from '../src/testing/index.js'
+import { codeOf } from './helpers/codes.js'
 
 function fakeEngine(options: { store?: MemoryStore; network?: FakePeerNetwork; clock?: SimulatedClock } = {}) {
   const clock = options.clock ?? new SimulatedClock()
   const network = options.network ?? new FakePeerNetwork()
   const store = options.store ?? new MemoryStore({ clock })
   return { clock, network, store, signaling: createSignaling({ store, createPeer: network.createPeer, clock }) }
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => (error instanceof SignalingError ? error.code : `not a SignalingError: ${String(error)}`),
-  )
 }
 
 describe('createSignaling', () => {

@@ -2,6 +2,7 @@ import { catchError, finalize, Observable, of, type ObservableInput } from 'rxjs
 import { TestScheduler } from 'rxjs/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { POLL_INTERVAL_MS, pollForRecord, SignalingError, type PollOptions } from '../src/index.js'
+import { catchCode as codeOf } from './helpers/codes.js'
 
 let scheduler: TestScheduler
 beforeEach(() => {
@@ -33,8 +34,6 @@ function scriptedRead(answers: Array<() => ObservableInput<string | null>>) {
 
 const nothing = () => of(null)
 const record = () => of('answer')
-const codeOf = <T>(source: Observable<T>) =>
-  source.pipe(catchError((error: unknown) => of(error instanceof SignalingError ? error.code : 'not a SignalingError')))
 
 function poll(read: () => ObservableInput<string | null>, options: PollOptions<string> = {}) {
   return pollForRecord(read, { scheduler, ...options })

@@ -7,22 +7,14 @@ import {
   DEFAULT_APP_ID,
   encodeRecord,
   isRecordExpired,
+  isValidRoomName,
   MAX_RECORD_BYTES,
   roomAddress,
-  SignalingError,
   validateRoomName,
 } from '../src/index.js'
+import { codeOfThrow } from './helpers/codes.js'
 
 const b64 = (value: unknown) => btoa(JSON.stringify(value))
-
-function codeOfThrow(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (error) {
-    return error instanceof SignalingError ? error.code : 'not a SignalingError'
-  }
-  return undefined
-}
 
 describe('addresses', () => {
   it('are the seed’s btoa(`${APP_ID}-${name}`)', () => {
@@ -51,6 +43,16 @@ describe('room names', () => {
     for (const bad of ['', 'x'.repeat(257), 'a\tb', 'a\u007fb', null, 12, {}]) {
       expect(codeOfThrow(() => validateRoomName(bad))).toBe('ERR_INVALID_ROOM')
     }
+  })
+
+  it('answer the same question as a boolean, without throwing, for the machine guard', () => {
+    expect(isValidRoomName('team standup 3')).toBe(true)
+    expect(isValidRoomName('x'.repeat(256))).toBe(true)
+    for (const bad of ['', 'x'.repeat(257), 'a\tb', 'a\u007fb', null, 12, {}]) expect(isValidRoomName(bad)).toBe(false)
+  })
+
+  it('say in the error what to pass instead', () => {
+    expect(() => validateRoomName('')).toThrow('Invalid room name "": use a non-empty string of at most 256 characters without control characters.')
   })
 })
 

@@ -18,6 +18,7 @@ import {
   type SimplePeerInstance,
 } from '../src/index.js'
 import { startServer, type RunningServer, type StartServerOptions } from '../src/server/index.js'
+import { codeOf } from './helpers/codes.js'
 
 const cleanups: Array<() => Promise<unknown>> = []
 afterEach(async () => {
@@ -53,13 +54,6 @@ async function talk(a: SimplePeerInstance, b: SimplePeerInstance): Promise<strin
   const heard = new Promise<string>((resolve) => b.once('data', (data: Uint8Array) => resolve(new TextDecoder().decode(data))))
   a.send('still here')
   return heard
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => (error instanceof SignalingError ? error.code : `not a SignalingError: ${String(error)}`),
-  )
 }
 
 describe('faults, with the real server and real peers', () => {

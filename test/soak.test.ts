@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../src/server/index.js'
-import { runSoak } from '../bench/soak-run.js'
+import { runSoak } from './helpers/soak.js'
 
 let server: RunningServer
 beforeAll(async () => {

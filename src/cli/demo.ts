@@ -6,15 +6,18 @@
  *
  * @module
  */
-import { createSignaling, type SignalingOptions } from '../engine/signaling.js'
+import { createSignaling } from '../engine/signaling.js'
+import type { SignalingOptions } from '../engine/options.js'
 import { isSignalingError } from '../errors.js'
 import type { SimplePeerInstance } from '../peer/simple-peer.js'
-import { MemoryStore } from '../stores/memory.js'
+import type { MemoryStore } from '../stores/memory.js'
 
 /** What {@link runDemo} needs. */
 export interface DemoOptions {
   /** Node's WebRTC implementation (`@roamhq/wrtc`). */
   wrtc: NonNullable<SignalingOptions['wrtc']>
+  /** Where alice meets bob (bob is its `client()`): the command line gives a new in-memory store. */
+  store: MemoryStore
   /** The room to meet in. Default: `demo-` and a random suffix. */
   room?: string
   /** Where lines go. Default: stdout. */
@@ -32,7 +35,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const startedAt = performance.now()
   const stamp = () => `+${Math.round(performance.now() - startedAt).toString().padStart(5)} ms`
   const say = (who: string, text: string) => write(`${stamp()}  ${who.padEnd(NAME_WIDTH)}  ${text}`)
-  const store = new MemoryStore()
+  const store = options.store
   const engine = (participantStore: MemoryStore) =>
     createSignaling({ store: participantStore, wrtc: options.wrtc, answerTimeoutMs: DEMO_TIMEOUT_MS, connectTimeoutMs: DEMO_TIMEOUT_MS })
   const paths: Record<string, string[]> = { alice: [], bob: [] }

@@ -9,11 +9,10 @@
  */
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
-import { createSignaling, type SignalingOptions, type SignalingSession } from '../engine/signaling.js'
+import { createSignaling, type SignalingSession } from '../engine/signaling.js'
+import type { SignalingOptions } from '../engine/options.js'
 import { isSignalingError } from '../errors.js'
 import type { SimplePeerInstance } from '../peer/simple-peer.js'
-import { MemoryStore } from '../stores/memory.js'
-import { SafeLauncherStore } from '../stores/launcher/store.js'
 import type { SignalStore } from '../stores/store.js'
 
 /** What {@link runJoin} needs. */
@@ -21,10 +20,8 @@ export interface JoinCommandOptions {
   room: string
   /** Node's WebRTC implementation (`@roamhq/wrtc`). */
   wrtc: NonNullable<SignalingOptions['wrtc']>
-  /** A SAFE Launcher API (such as `signalbox serve`); none means an in-memory store in this process. */
-  server?: string
-  /** Use the server's push read (default) or poll only. */
-  push?: boolean
+  /** Where to meet: the command line chooses it (`--server`); this participant closes it when done. */
+  store: SignalStore
   /** One JSON object a line instead of text. */
   json?: boolean
   /** A line to send once connected. */
@@ -33,8 +30,6 @@ export interface JoinCommandOptions {
   input?: Readable
   /** Where lines go. Default: stdout. */
   write?: (line: string) => void
-  /** Where notes and warnings go. Default: stderr. */
-  warn?: (line: string) => void
   /** Engine options: timeouts, app id, ICE servers, room secret. */
   signaling?: Omit<SignalingOptions, 'store' | 'wrtc' | 'createPeer'>
   /** Hangs up when aborted (the CLI aborts on SIGINT and SIGTERM). */
@@ -48,19 +43,12 @@ const DRAIN_CHECK_MS = 20
 /** Runs one participant; resolves with the exit code: 0 after a hang-up or the other side closing, 1 on failure. */
 export async function runJoin(options: JoinCommandOptions): Promise<number> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
-  const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`))
   const startedAt = performance.now()
   const ms = () => Math.round(performance.now() - startedAt)
   const emit = (text: string, fields: Record<string, unknown>) =>
     write(options.json === true ? JSON.stringify({ ...fields, ms: ms() }) : `+${String(ms()).padStart(6)} ms  ${text}`)
 
-  let store: SignalStore
-  if (options.server === undefined) {
-    warn('No --server given: using an in-memory store in this process, so only a participant in this same process can meet you (see signalbox demo).')
-    store = new MemoryStore()
-  } else {
-    store = new SafeLauncherStore({ url: options.server, watch: options.push !== false })
-  }
+  const store = options.store
 
   let session: SignalingSession<SimplePeerInstance>
   try {

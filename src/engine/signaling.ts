@@ -4,59 +4,18 @@
  *
  * @module
  */
-import { createActor, type Actor, type ActorOptions, type SnapshotFrom } from 'xstate'
-import { signalingMachine, type SignalingInput } from '../machines/signaling.machine.js'
-import type { SignalingClock } from '../time/clock.js'
-import { validateSecret } from '../protocol/sealing.js'
+import { createActor, type Actor, type SnapshotFrom } from 'xstate'
+import { signalingMachine } from '../machines/signaling.machine.js'
 import { SignalingError, toSignalingError } from '../errors.js'
 import { provideSignaling } from '../actors/provide.js'
-import { createSimplePeerFactory, type PeerFactory, type PeerLike, type SimplePeerFactoryOptions, type SimplePeerInstance } from '../peer/simple-peer.js'
+import { createSimplePeerFactory, type PeerFactory, type PeerLike, type SimplePeerInstance } from '../peer/simple-peer.js'
 import { validateRoomName } from '../protocol/records.js'
 import { MemoryStore } from '../stores/memory.js'
-import { isSignalStore, type SignalStore } from '../stores/store.js'
-import { checkCount, checkMs } from '../validate.js'
-
-/** Longest timeout accepted, in ms: 12 hours, so an offer's lifetime (answer + connect timeout) stays within a store's one-day limit. */
-export const MAX_TIMEOUT_MS = 12 * 60 * 60 * 1000
+import type { SignalStore } from '../stores/store.js'
+import { machineInputFrom, type SignalingOptions } from './options.js'
 
 /** A running signaling machine. */
 export type SignalingActor = Actor<typeof signalingMachine>
-
-/** Options of {@link createSignaling}; all optional. */
-export interface SignalingOptions<TPeer extends PeerLike = SimplePeerInstance> {
-  /** Where offers and answers meet. Default: a new {@link MemoryStore} (participants in this process). */
-  store?: SignalStore
-  /** Node's WebRTC implementation: `import wrtc from '@roamhq/wrtc'`. Not needed in browsers. */
-  wrtc?: SimplePeerFactoryOptions['wrtc']
-  /** STUN and TURN servers for the peers. Default: none. */
-  iceServers?: RTCIceServer[]
-  /** Makes peers instead of simple-peer (then `wrtc` and `iceServers` are unused); `signalbox/testing` has a fake. */
-  createPeer?: PeerFactory<TPeer>
-  /** Part of every store address. Default `example.signaling.v1` (the seed's). */
-  appId?: string
-  /** The clock of delays, polls and timestamps; XState's `SimulatedClock` in tests. Default: the wall clock. */
-  clock?: SignalingClock
-  /** Time between answer reads, in ms. Default 2000. */
-  pollIntervalMs?: number
-  /** How long the peer may take to produce its description, in ms. Default 15000. */
-  signalTimeoutMs?: number
-  /** How long the initiator waits for an answer, in ms. Default 120000. */
-  answerTimeoutMs?: number
-  /** How long the peers may take to connect after the exchange, in ms. Default 30000. */
-  connectTimeoutMs?: number
-  /** Retries of a store call that failed transiently. Default 3. */
-  storeRetries?: number
-  /** First retry backoff, in ms, doubling. Default 250. */
-  retryDelayMs?: number
-  /**
-   * A room secret: offers and answers are encrypted end to end (AES-GCM, key from
-   * PBKDF2 of the secret, the app id and the room), so the store never sees SDP or
-   * IP addresses. Both participants need the same secret (`ERR_BAD_SECRET` otherwise).
-   */
-  secret?: string
-  /** An XState inspector (for example `createBrowserInspector().inspect` from `@statelyai/inspect`). */
-  inspect?: ActorOptions<typeof signalingMachine>['inspect']
-}
 
 /** A snapshot of the signaling machine: `value` is the state name, `context` the data. */
 export type SignalingSnapshot = SnapshotFrom<typeof signalingMachine>
@@ -147,14 +106,7 @@ function createDeferred<T>(): Deferred<T> {
 export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
   options: SignalingOptions<TPeer> = {},
 ): Signaling<TPeer> {
-  const input = machineInput(options)
-  if (options.secret !== undefined) validateSecret(options.secret)
-  if (options.store !== undefined && !isSignalStore(options.store)) {
-    throw new SignalingError('ERR_INVALID_OPTION', 'Invalid store: pass an object with create, update, read and remove methods (a SignalStore).')
-  }
-  if (options.createPeer !== undefined && typeof options.createPeer !== 'function') {
-    throw new SignalingError('ERR_INVALID_OPTION', 'Invalid createPeer: pass a function that makes a peer.')
-  }
+  const input = machineInputFrom(options)
   const ownsStore = options.store === undefined
   const store = options.store ?? new MemoryStore(options.clock === undefined ? {} : { clock: options.clock })
   const createPeer =
@@ -231,23 +183,4 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
       if (ownsStore) await store.close?.()
     },
   }
-}
-
-/** The machine input from the options, each checked (`ERR_INVALID_OPTION`). */
-function machineInput(options: SignalingOptions<PeerLike>): Omit<SignalingInput, 'room'> {
-  if (typeof options !== 'object' || options === null) {
-    throw new SignalingError('ERR_INVALID_OPTION', 'Invalid options: pass an object, or nothing for the defaults.')
-  }
-  if (options.appId !== undefined && (typeof options.appId !== 'string' || options.appId.length === 0 || options.appId.length > 256)) {
-    throw new SignalingError('ERR_INVALID_OPTION', 'Invalid appId: use a non-empty string of at most 256 characters.')
-  }
-  if (options.pollIntervalMs !== undefined) checkMs('pollIntervalMs', options.pollIntervalMs)
-  if (options.storeRetries !== undefined) checkCount('storeRetries', options.storeRetries, 0, 20)
-  if (options.retryDelayMs !== undefined) checkMs('retryDelayMs', options.retryDelayMs, 0)
-  const input: Omit<SignalingInput, 'room'> = {}
-  if (options.appId !== undefined) input.appId = options.appId
-  if (options.signalTimeoutMs !== undefined) input.signalTimeoutMs = checkMs('signalTimeoutMs', options.signalTimeoutMs, 1, MAX_TIMEOUT_MS)
-  if (options.answerTimeoutMs !== undefined) input.answerTimeoutMs = checkMs('answerTimeoutMs', options.answerTimeoutMs, 1, MAX_TIMEOUT_MS)
-  if (options.connectTimeoutMs !== undefined) input.connectTimeoutMs = checkMs('connectTimeoutMs', options.connectTimeoutMs, 1, MAX_TIMEOUT_MS)
-  return input
 }

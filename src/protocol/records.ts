@@ -7,6 +7,7 @@
 import * as v from 'valibot'
 import { base64ToText, textToBase64 } from './base64.js'
 import { SignalingError } from '../errors.js'
+import { parseWith } from '../validate.js'
 
 /** The app id the seed used; part of every address. */
 export const DEFAULT_APP_ID = 'example.signaling.v1'
@@ -16,6 +17,8 @@ export const UNVERSIONED_TYPE_TAG = 500
 export const MAX_RECORD_BYTES = 100 * 1024
 /** Longest room name, in characters. */
 export const MAX_ROOM_LENGTH = 256
+/** Longest app id (part of every address), in characters. */
+export const MAX_APP_ID_LENGTH = 256
 /** Longest id a record may name as `targetId`, in characters. */
 export const MAX_TARGET_ID_LENGTH = 512
 /** The record format version this code writes. */
@@ -78,18 +81,28 @@ const recordSchema = v.pipe(
   ),
 )
 
+const roomNameMessage = (issue: v.BaseIssue<unknown>) =>
+  `Invalid room name ${JSON.stringify(issue.input)?.slice(0, 80)}: use a non-empty string of at most ${MAX_ROOM_LENGTH} characters without control characters.`
+
+/** A room name: a non-empty string of at most {@link MAX_ROOM_LENGTH} characters without control characters. */
+export const roomNameSchema = v.pipe(
+  v.string(roomNameMessage),
+  v.nonEmpty(roomNameMessage),
+  v.maxLength(MAX_ROOM_LENGTH, roomNameMessage),
+  v.check((room) => !CONTROL_CHARACTERS.test(room), roomNameMessage),
+)
+
+/** True when `room` is a valid room name (see {@link roomNameSchema}); never throws. */
+export function isValidRoomName(room: unknown): room is string {
+  return v.is(roomNameSchema, room)
+}
+
 /**
  * Checks a room name and returns it; throws `ERR_INVALID_ROOM` when it is not
  * a non-empty string of at most {@link MAX_ROOM_LENGTH} characters without control characters.
  */
 export function validateRoomName(room: unknown): string {
-  if (typeof room !== 'string' || room.length === 0 || room.length > MAX_ROOM_LENGTH || CONTROL_CHARACTERS.test(room)) {
-    throw new SignalingError(
-      'ERR_INVALID_ROOM',
-      `Invalid room name ${JSON.stringify(room)?.slice(0, 80)}: use a non-empty string of at most ${MAX_ROOM_LENGTH} characters without control characters.`,
-    )
-  }
-  return room
+  return parseWith(roomNameSchema, room, 'ERR_INVALID_ROOM')
 }
 
 /** The address of a room's offer: base64 of `${appId}-${room}`, as the seed's `btoa`. */

@@ -10,6 +10,7 @@
  */
 import { base64ToBytes, bytesToBase64 } from './base64.js'
 import { SignalingError } from '../errors.js'
+import { parseWith, textSchema } from '../validate.js'
 import type { SessionSignal } from './records.js'
 
 /** PBKDF2-SHA-256 rounds that turn a secret into a room key. */
@@ -21,12 +22,12 @@ export const MAX_SECRET_LENGTH = 1024
 
 const encoder = new TextEncoder()
 
-/** Checks a room secret; `ERR_INVALID_OPTION` unless it is a non-empty string of at most 1024 characters. */
+/** A room secret: a non-empty string of at most {@link MAX_SECRET_LENGTH} characters. */
+export const secretSchema = textSchema('secret', MAX_SECRET_LENGTH)
+
+/** Checks a room secret; `ERR_INVALID_OPTION` unless it is a non-empty string of at most {@link MAX_SECRET_LENGTH} characters. */
 export function validateSecret(secret: unknown): string {
-  if (typeof secret !== 'string' || secret.length === 0 || secret.length > MAX_SECRET_LENGTH) {
-    throw new SignalingError('ERR_INVALID_OPTION', `Invalid secret: use a non-empty string of at most ${MAX_SECRET_LENGTH} characters.`)
-  }
-  return secret
+  return parseWith(secretSchema, secret, 'ERR_INVALID_OPTION')
 }
 
 /** The AES-GCM key of `room` under `secret`: PBKDF2-SHA-256 with the app id and room as salt. */

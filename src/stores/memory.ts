@@ -1,53 +1,58 @@
 /**
  * The in-memory store: the embedded default, for participants in one process,
- * and the record backend behind `signalbox serve`.
+ * and the shared table behind `signalbox serve`.
  *
  * @module
  */
 import { Observable, type Subscriber } from 'rxjs'
 import { realClock, type SignalingClock } from '../time/clock.js'
-import { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './records.js'
+import { TableStore, tableErrors, type SharedTable, type TableEntry } from './table.js'
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
-  /** The clock that expires records; XState's `SimulatedClock` in tests. Defaults to the wall clock. Ignored with `records`. */
+  /** The clock that expires entries; XState's `SimulatedClock` in tests. Defaults to the wall clock. Ignored with `table`. */
   clock?: SignalingClock
-  /** Records to share with other stores; a new, empty set by default. */
-  records?: MemoryRecords
+  /** The table to share with other participants; a new, empty one by default. */
+  table?: MemoryTable
 }
 
-/** Default most records one {@link MemoryRecords} holds. */
+/** Default most entries one {@link MemoryTable} holds. */
 export const MAX_MEMORY_RECORDS = 100_000
 
-interface MemoryEntry extends RecordEntry {
+interface MemoryEntry extends TableEntry {
   expiresAt: number
   timer: unknown
 }
 
 /**
- * A {@link RecordBackend} in this process's memory: records with their owner,
+ * A {@link SharedTable} in this process's memory: entries with their owner,
  * version and expiry (each expires on a timer of `clock`), and the watchers of
  * each address.
  */
-export class MemoryRecords implements RecordBackend {
+export class MemoryTable implements SharedTable {
   /** The entries by address; expired ones may linger until next touched or their timer fires. */
-  readonly records = new Map<string, MemoryEntry>()
-  private readonly watchers = new Map<string, Set<Subscriber<RecordEntry | null>>>()
+  readonly entries = new Map<string, MemoryEntry>()
+  private readonly watchers = new Map<string, Set<Subscriber<TableEntry | null>>>()
   private nextOwner = 1
   private revision = 0
 
   /**
-   * @param clock - expires records; the wall clock by default
-   * @param maxRecords - most records held; a create beyond it fails with `ERR_STORE_FULL`
+   * @param clock - expires entries; the wall clock by default
+   * @param maxRecords - most entries held; a create beyond it fails with `ERR_STORE_FULL`
    */
   constructor(
     readonly clock: SignalingClock = realClock,
     readonly maxRecords: number = MAX_MEMORY_RECORDS,
   ) {}
 
-  /** How many records are held (expired ones count until next seen). */
+  /** How many entries are held (expired ones count until next seen). */
   get size(): number {
-    return this.records.size
+    return this.entries.size
+  }
+
+  /** @deprecated Use {@link MemoryTable.entries}. */
+  get records(): Map<string, MemoryEntry> {
+    return this.entries
   }
 
   async newOwner(): Promise<string> {
@@ -59,21 +64,21 @@ export class MemoryRecords implements RecordBackend {
     return `memory-${this.nextOwner++}`
   }
 
-  async get(address: string): Promise<RecordEntry | null> {
+  async get(address: string): Promise<TableEntry | null> {
     return this.live(address) ?? null
   }
 
   async count(): Promise<number> {
-    return this.records.size
+    return this.entries.size
   }
 
-  async create(address: string, data: string, owner: string, ttlMs: number): Promise<RecordEntry> {
-    if (this.live(address) !== undefined) throw recordErrors.exists(address)
-    if (this.records.size >= this.maxRecords) throw recordErrors.full(this.maxRecords)
+  async create(address: string, data: string, owner: string, ttlMs: number): Promise<TableEntry> {
+    if (this.live(address) !== undefined) throw tableErrors.exists(address)
+    if (this.entries.size >= this.maxRecords) throw tableErrors.full(this.maxRecords)
     return this.set(address, data, owner, 0, ttlMs)
   }
 
-  async update(address: string, data: string, owner: string, ttlMs: number): Promise<RecordEntry> {
+  async update(address: string, data: string, owner: string, ttlMs: number): Promise<TableEntry> {
     const entry = this.owned(address, owner, 'update')
     return this.set(address, data, owner, entry.version + 1, ttlMs)
   }
@@ -84,8 +89,8 @@ export class MemoryRecords implements RecordBackend {
     this.delete(address)
   }
 
-  watch(address: string): Observable<RecordEntry | null> {
-    return new Observable<RecordEntry | null>((subscriber) => {
+  watch(address: string): Observable<TableEntry | null> {
+    return new Observable<TableEntry | null>((subscriber) => {
       let set = this.watchers.get(address)
       if (set === undefined) this.watchers.set(address, (set = new Set()))
       set.add(subscriber)
@@ -99,7 +104,7 @@ export class MemoryRecords implements RecordBackend {
 
   /** The live entry at `address`, expiring it first when its time has come. */
   private live(address: string): MemoryEntry | undefined {
-    const entry = this.records.get(address)
+    const entry = this.entries.get(address)
     if (entry !== undefined && entry.expiresAt <= this.clock.now()) {
       this.delete(address)
       return undefined
@@ -109,32 +114,32 @@ export class MemoryRecords implements RecordBackend {
 
   private owned(address: string, owner: string, action: 'update' | 'remove'): MemoryEntry {
     const entry = this.live(address)
-    if (entry === undefined) throw recordErrors.notFound(address, action)
-    if (entry.owner !== owner) throw recordErrors.notOwner(address, action)
+    if (entry === undefined) throw tableErrors.notFound(address, action)
+    if (entry.owner !== owner) throw tableErrors.notOwner(address, action)
     return entry
   }
 
-  private set(address: string, data: string, owner: string, version: number, ttlMs: number): RecordEntry {
-    const previous = this.records.get(address)
+  private set(address: string, data: string, owner: string, version: number, ttlMs: number): TableEntry {
+    const previous = this.entries.get(address)
     if (previous !== undefined) this.clock.clearTimeout(previous.timer)
     const timer = this.clock.setTimeout(() => this.live(address), ttlMs)
     unrefTimer(timer)
     const entry: MemoryEntry = { data, owner, version, revision: ++this.revision, expiresAt: this.clock.now() + ttlMs, timer }
-    this.records.set(address, entry)
+    this.entries.set(address, entry)
     this.notify(address, entry)
     return this.publicEntry(entry)!
   }
 
   private delete(address: string): void {
-    const entry = this.records.get(address)
+    const entry = this.entries.get(address)
     if (entry === undefined) return
     this.clock.clearTimeout(entry.timer)
-    this.records.delete(address)
+    this.entries.delete(address)
     this.revision++
     this.notify(address, undefined)
   }
 
-  private publicEntry(entry: MemoryEntry | undefined): RecordEntry | null {
+  private publicEntry(entry: MemoryEntry | undefined): TableEntry | null {
     return entry === undefined ? null : { data: entry.data, owner: entry.owner, version: entry.version, revision: entry.revision }
   }
 
@@ -150,7 +155,7 @@ export class MemoryRecords implements RecordBackend {
 /**
  * An in-process {@link SignalStore}. Each `MemoryStore` object is one
  * participant; {@link MemoryStore.client} gives another participant over the
- * same records, as a second token would on a server.
+ * same table, as a second token would on a server.
  *
  * @example
  * ```ts
@@ -161,31 +166,36 @@ export class MemoryRecords implements RecordBackend {
  * await bob.remove(address) // rejects with ERR_NOT_OWNER
  * ```
  */
-export class MemoryStore extends OwnedStore {
-  /** The records this participant works on. */
-  readonly records: MemoryRecords
-  /** This participant's owner identity: the records it creates carry it. */
+export class MemoryStore extends TableStore {
+  /** The table this participant works on. */
+  override readonly table: MemoryTable
+  /** This participant's owner identity: the entries it creates carry it. */
   readonly ownerId: string
 
-  /** Creates a participant over `options.records`, or over records of its own. */
+  /** Creates a participant over `options.table`, or over a table of its own. */
   constructor(options: MemoryStoreOptions = {}) {
-    const records = options.records ?? new MemoryRecords(options.clock)
-    const ownerId = records.newOwnerSync()
-    super(records, ownerId)
-    this.records = records
+    const table = options.table ?? new MemoryTable(options.clock)
+    const ownerId = table.newOwnerSync()
+    super(table, ownerId)
+    this.table = table
     this.ownerId = ownerId
   }
 
-  /** Another participant over the same records, with an identity of its own. */
+  /** Another participant over the same table, with an identity of its own. */
   client(): MemoryStore {
-    return new MemoryStore({ records: this.records })
+    return new MemoryStore({ table: this.table })
   }
 
-  /** How many records the shared records hold. */
+  /** How many entries the shared table holds. */
   get size(): number {
-    return this.records.size
+    return this.table.size
   }
 }
+
+/** @deprecated Use {@link MemoryTable}. */
+export const MemoryRecords = MemoryTable
+/** @deprecated Use {@link MemoryTable}. */
+export type MemoryRecords = MemoryTable
 
 /** Lets the process exit while records wait to expire (Node timers); a no-op elsewhere. */
 function unrefTimer(timer: unknown): void {

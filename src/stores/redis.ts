@@ -2,8 +2,9 @@
  * The Redis store, for deployments beyond one machine: several `signalbox
  * serve` instances (or participants directly) share their records in Redis.
  *
- * - create-if-absent is `SET … NX PX` inside a Lua script, so exactly one
- *   concurrent creator wins; owner-only update and remove are Lua scripts too;
+ * - create-if-absent, owner-only update and owner-only remove are Lua scripts
+ *   (registered once per connection with ioredis `defineCommand`, then sent by
+ *   their SHA), so each is atomic and exactly one concurrent creator wins;
  * - every record carries its expiry on the injected clock (and Redis expires the
  *   key a minute after, as storage cleanup);
  * - `watch()` is a push through Redis pub/sub: every write publishes the
@@ -16,7 +17,8 @@ import { Redis, type RedisOptions } from 'ioredis'
 import { Observable } from 'rxjs'
 import { realClock, type SignalingClock } from '../time/clock.js'
 import { SignalingError } from '../errors.js'
-import { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './records.js'
+import { defineTableScripts, type TableScripts } from './redis-scripts.js'
+import { TableStore, tableErrors, type SharedTable, type TableEntry } from './table.js'
 
 /** Key prefix of every key signalbox writes. */
 export const DEFAULT_REDIS_PREFIX = 'signalbox:'
@@ -25,8 +27,8 @@ const REDIS_EXPIRY_GRACE_MS = 60_000
 /** How long one Redis command may take before the store counts Redis as unavailable, in ms. */
 export const REDIS_COMMAND_TIMEOUT_MS = 2_000
 
-/** Options of {@link RedisRecords} and {@link RedisStore}. */
-export interface RedisRecordsOptions {
+/** Options of {@link RedisTable} and {@link RedisStore}. */
+export interface RedisTableOptions {
   /** Where Redis listens, such as `redis://127.0.0.1:6379`. Default `redis://127.0.0.1:6379`. */
   url?: string
   /** Prefix of every key (and the channel). Default {@link DEFAULT_REDIS_PREFIX}. */
@@ -37,7 +39,7 @@ export interface RedisRecordsOptions {
   redis?: RedisOptions
 }
 
-interface StoredRecord {
+interface StoredEntry {
   d: string
   o: string
   v: number
@@ -45,55 +47,21 @@ interface StoredRecord {
   e: number
 }
 
-const CREATE = `
-local current = redis.call('GET', KEYS[1])
-if current and cjson.decode(current).e > tonumber(ARGV[4]) then return false end
-local revision = redis.call('INCR', KEYS[2])
-local value = cjson.encode({ d = ARGV[1], o = ARGV[2], v = 0, r = revision, e = tonumber(ARGV[4]) + tonumber(ARGV[3]) })
-redis.call('SET', KEYS[1], value, 'PX', tonumber(ARGV[3]) + tonumber(ARGV[5]))
-redis.call('PUBLISH', KEYS[3], ARGV[6])
-return value`
-
-const UPDATE = `
-local current = redis.call('GET', KEYS[1])
-if not current then return 'NOT_FOUND' end
-local record = cjson.decode(current)
-if record.e <= tonumber(ARGV[4]) then return 'NOT_FOUND' end
-if record.o ~= ARGV[2] then return 'NOT_OWNER' end
-local revision = redis.call('INCR', KEYS[2])
-local value = cjson.encode({ d = ARGV[1], o = ARGV[2], v = record.v + 1, r = revision, e = tonumber(ARGV[4]) + tonumber(ARGV[3]) })
-redis.call('SET', KEYS[1], value, 'PX', tonumber(ARGV[3]) + tonumber(ARGV[5]))
-redis.call('PUBLISH', KEYS[3], ARGV[6])
-return value`
-
-const REMOVE = `
-local current = redis.call('GET', KEYS[1])
-if not current then return 'ABSENT' end
-local record = cjson.decode(current)
-if record.e <= tonumber(ARGV[2]) then
-  redis.call('DEL', KEYS[1])
-  return 'ABSENT'
-end
-if record.o ~= ARGV[1] then return 'NOT_OWNER' end
-redis.call('DEL', KEYS[1])
-redis.call('INCR', KEYS[2])
-redis.call('PUBLISH', KEYS[3], ARGV[3])
-return 'OK'`
-
 /**
- * A {@link RecordBackend} in Redis, shared by every process that uses the same
+ * A {@link SharedTable} in Redis, shared by every process that uses the same
  * Redis and prefix.
  */
-export class RedisRecords implements RecordBackend {
+export class RedisTable implements SharedTable {
   private readonly redis: Redis
+  private readonly scripts: TableScripts
   private subscriber: Redis | undefined
   private subscribing: Promise<unknown> | undefined
-  private readonly watchers = new Map<string, Set<(entry: RecordEntry | null) => void>>()
+  private readonly watchers = new Map<string, Set<(entry: TableEntry | null) => void>>()
   private readonly prefix: string
   private readonly clock: SignalingClock
 
-  /** @param options - see {@link RedisRecordsOptions} */
-  constructor(options: RedisRecordsOptions = {}) {
+  /** @param options - see {@link RedisTableOptions} */
+  constructor(options: RedisTableOptions = {}) {
     this.prefix = options.prefix ?? DEFAULT_REDIS_PREFIX
     this.clock = options.clock ?? realClock
     this.redis = new Redis(options.url ?? 'redis://127.0.0.1:6379', {
@@ -103,44 +71,45 @@ export class RedisRecords implements RecordBackend {
     })
     // ioredis reports connection trouble as events too; commands fail with ERR_STORE_UNAVAILABLE meanwhile.
     this.redis.on('error', () => {})
+    this.scripts = defineTableScripts(this.redis)
   }
 
   async newOwner(): Promise<string> {
     return `redis-${crypto.randomUUID()}`
   }
 
-  async get(address: string): Promise<RecordEntry | null> {
+  async get(address: string): Promise<TableEntry | null> {
     const value = await this.command(() => this.redis.get(this.key(address)))
     return this.entryOf(value)
   }
 
-  async create(address: string, data: string, owner: string, ttlMs: number): Promise<RecordEntry> {
+  async create(address: string, data: string, owner: string, ttlMs: number): Promise<TableEntry> {
     const value = await this.command(() =>
-      this.redis.eval(CREATE, 3, ...this.keys(address), data, owner, Math.ceil(ttlMs), this.clock.now(), REDIS_EXPIRY_GRACE_MS, address),
+      this.scripts.signalboxCreate(...this.keys(address), data, owner, Math.ceil(ttlMs), this.clock.now(), REDIS_EXPIRY_GRACE_MS, address),
     )
-    if (value === null) throw recordErrors.exists(address)
-    return this.entryOf(value as string)!
+    if (value === null) throw tableErrors.exists(address)
+    return this.entryOf(value)!
   }
 
-  async update(address: string, data: string, owner: string, ttlMs: number): Promise<RecordEntry> {
-    const value = (await this.command(() =>
-      this.redis.eval(UPDATE, 3, ...this.keys(address), data, owner, Math.ceil(ttlMs), this.clock.now(), REDIS_EXPIRY_GRACE_MS, address),
-    )) as string
-    if (value === 'NOT_FOUND') throw recordErrors.notFound(address, 'update')
-    if (value === 'NOT_OWNER') throw recordErrors.notOwner(address, 'update')
+  async update(address: string, data: string, owner: string, ttlMs: number): Promise<TableEntry> {
+    const value = await this.command(() =>
+      this.scripts.signalboxUpdate(...this.keys(address), data, owner, Math.ceil(ttlMs), this.clock.now(), REDIS_EXPIRY_GRACE_MS, address),
+    )
+    if (value === 'NOT_FOUND') throw tableErrors.notFound(address, 'update')
+    if (value === 'NOT_OWNER') throw tableErrors.notOwner(address, 'update')
     return this.entryOf(value)!
   }
 
   async remove(address: string, owner: string): Promise<void> {
-    const result = await this.command(() => this.redis.eval(REMOVE, 3, ...this.keys(address), owner, this.clock.now(), address))
-    if (result === 'NOT_OWNER') throw recordErrors.notOwner(address, 'remove')
+    const result = await this.command(() => this.scripts.signalboxRemove(...this.keys(address), owner, this.clock.now(), address))
+    if (result === 'NOT_OWNER') throw tableErrors.notOwner(address, 'remove')
   }
 
-  watch(address: string): Observable<RecordEntry | null> {
-    return new Observable<RecordEntry | null>((subscriber) => {
+  watch(address: string): Observable<TableEntry | null> {
+    return new Observable<TableEntry | null>((subscriber) => {
       let expiry: unknown
       let reading = Promise.resolve()
-      const emit = (entry: RecordEntry | null, expiresAt: number | undefined) => {
+      const emit = (entry: TableEntry | null, expiresAt: number | undefined) => {
         if (subscriber.closed) return
         if (expiry !== undefined) this.clock.clearTimeout(expiry)
         expiry = undefined
@@ -152,7 +121,7 @@ export class RedisRecords implements RecordBackend {
         reading = reading.then(async () => {
           try {
             const value = await this.command(() => this.redis.get(this.key(address)))
-            const stored = value === null ? undefined : (JSON.parse(value) as StoredRecord)
+            const stored = value === null ? undefined : (JSON.parse(value) as StoredEntry)
             emit(this.entryOf(value), stored !== undefined && stored.e > this.clock.now() ? stored.e : undefined)
           } catch (error) {
             subscriber.error(error)
@@ -177,7 +146,7 @@ export class RedisRecords implements RecordBackend {
     await Promise.allSettled([this.redis.quit(), this.subscriber?.quit()])
   }
 
-  /** One subscriber connection for the whole backend, listening to the change channel. */
+  /** One subscriber connection for the whole table, listening to the change channel. */
   private ensureSubscribed(): Promise<unknown> {
     if (this.subscribing === undefined) {
       const subscriber = this.redis.duplicate()
@@ -194,9 +163,9 @@ export class RedisRecords implements RecordBackend {
     return this.subscribing
   }
 
-  private entryOf(value: string | null): RecordEntry | null {
+  private entryOf(value: string | null): TableEntry | null {
     if (value === null) return null
-    const stored = JSON.parse(value) as StoredRecord
+    const stored = JSON.parse(value) as StoredEntry
     if (stored.e <= this.clock.now()) return null
     return { data: stored.d, owner: stored.o, version: stored.v, revision: stored.r }
   }
@@ -226,7 +195,7 @@ export class RedisRecords implements RecordBackend {
 }
 
 /**
- * A {@link SignalStore} in Redis: one participant over {@link RedisRecords}.
+ * A {@link SignalStore} in Redis: one participant over a {@link RedisTable}.
  *
  * @example
  * ```ts
@@ -234,24 +203,24 @@ export class RedisRecords implements RecordBackend {
  * const bob = alice.client() // another participant over the same Redis
  * ```
  */
-export class RedisStore extends OwnedStore {
-  /** The records this participant works on. */
-  readonly records: RedisRecords
+export class RedisStore extends TableStore {
+  /** The table this participant works on. */
+  override readonly table: RedisTable
   /** The participants sharing the connection this store made: it closes with the last of them. */
   private users: { count: number } | undefined
   private released = false
 
-  /** A participant over `records`, or over a new connection made from `options`. */
-  constructor(options: RedisRecordsOptions & { records?: RedisRecords } = {}) {
-    const records = options.records ?? new RedisRecords(options)
-    super(records)
-    this.records = records
-    this.users = options.records === undefined ? { count: 1 } : undefined
+  /** A participant over `table`, or over a new connection made from `options`. */
+  constructor(options: RedisTableOptions & { table?: RedisTable } = {}) {
+    const table = options.table ?? new RedisTable(options)
+    super(table)
+    this.table = table
+    this.users = options.table === undefined ? { count: 1 } : undefined
   }
 
-  /** Another participant over the same records (and connection). */
+  /** Another participant over the same table (and connection). */
   client(): RedisStore {
-    const other = new RedisStore({ records: this.records })
+    const other = new RedisStore({ table: this.table })
     if (this.users !== undefined) {
       this.users.count++
       other.users = this.users
@@ -264,6 +233,13 @@ export class RedisStore extends OwnedStore {
     await super.close()
     if (this.users === undefined || this.released) return
     this.released = true
-    if (--this.users.count === 0) await this.records.close()
+    if (--this.users.count === 0) await this.table.close()
   }
 }
+
+/** @deprecated Use {@link RedisTable}. */
+export const RedisRecords = RedisTable
+/** @deprecated Use {@link RedisTable}. */
+export type RedisRecords = RedisTable
+/** @deprecated Use {@link RedisTableOptions}. */
+export type RedisRecordsOptions = RedisTableOptions

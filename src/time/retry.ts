@@ -10,6 +10,8 @@ import { SignalingError, toSignalingError } from '../errors.js'
 
 /** How many times a failed store call is tried again before `ERR_STORE_UNAVAILABLE`. */
 export const STORE_RETRIES = 3
+/** Most retries a caller may ask for (`storeRetries`). */
+export const MAX_STORE_RETRIES = 20
 /** The wait before the first retry, in ms; it doubles for each further one (250, 500, 1000). */
 export const RETRY_BASE_DELAY_MS = 250
 

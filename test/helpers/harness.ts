@@ -1,17 +1,17 @@
 import { createActor, SimulatedClock } from 'xstate'
-import { MemoryRecords, MemoryStore, provideSignaling, type SignalingInput, type SignalStore } from '../../src/index.js'
+import { MemoryStore, MemoryTable, provideSignaling, type SignalingInput, type SignalStore } from '../../src/index.js'
 import { advanceClock, FakePeerNetwork, flushPromises, type FakePeer, type FakePeerNetworkOptions } from '../../src/testing/index.js'
 import { FaultyStore } from './faulty-store.js'
 
-/** A shared world for machine tests: one simulated clock, one set of records, one fake peer network. */
+/** A shared world for machine tests: one simulated clock, one shared table, one fake peer network. */
 export function createWorld(networkOptions: FakePeerNetworkOptions = {}) {
   const clock = new SimulatedClock()
   clock.set(1_700_000_000_000)
-  const records = new MemoryRecords(clock)
+  const table = new MemoryTable(clock)
   const network = new FakePeerNetwork(networkOptions)
 
   function join(input: SignalingInput = {}, options: { watch?: boolean; network?: FakePeerNetwork; store?: SignalStore } = {}) {
-    const memory = new MemoryStore({ records })
+    const memory = new MemoryStore({ table })
     const store = new FaultyStore(options.store ?? memory, { watch: options.watch ?? true })
     const peers: FakePeer[] = []
     const createPeer = (peerOptions: { initiator: boolean }) => {
@@ -48,7 +48,9 @@ export function createWorld(networkOptions: FakePeerNetworkOptions = {}) {
 
   return {
     clock,
-    records,
+    table,
+    /** @deprecated The same as `table` (tests written before the rename read `world.records`). */
+    records: table,
     network,
     join,
     advance: (ms: number, stepMs?: number) => advanceClock(clock, ms, stepMs),

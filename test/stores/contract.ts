@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createRecord, encodeRecord, MAX_RECORD_BYTES, SignalingError, type SignalStore } from '../../src/index.js'
+import { expectCode, rejectionOf } from '../helpers/codes.js'
 
 /** How many times a test lets pushed changes arrive before it gives up waiting. */
 const MAX_SETTLE_TURNS = 500
@@ -25,15 +26,6 @@ export interface StoreHarness {
 
 const offer = (n: number): string =>
   encodeRecord(createRecord({ type: 'offer', sdp: `v=0 sdp ${n}` }, { targetId: `room-${n}`, now: 0, ttlMs: 60_000 }))
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  expect(error).toBeInstanceOf(SignalingError)
-  expect((error as SignalingError).code).toBe(code)
-}
 
 /** What a store can do beyond the required methods. */
 export interface StoreCapabilities {
@@ -203,6 +195,55 @@ export function runStoreContract(name: string, capabilities: StoreCapabilities, 
         expect(h.a.watch).toBeUndefined()
       })
     }
+
+    /** An abort reason no store makes itself, so the test sees whose error arrived. */
+    const hangUp = () => new Error('hung up by the test')
+
+    it('rejects a call whose signal is already aborted with its reason, storing nothing', async () => {
+      await h.a.create('room-1', offer(1))
+      const controller = new AbortController()
+      const reason = hangUp()
+      controller.abort(reason)
+      const signal = controller.signal
+      expect(await rejectionOf(h.a.create('room-2', offer(2), { signal }))).toBe(reason)
+      expect(await rejectionOf(h.a.update('room-1', offer(3), { signal }))).toBe(reason)
+      expect(await rejectionOf(h.a.read('room-1', { signal }))).toBe(reason)
+      expect(await rejectionOf(h.a.remove('room-1', { signal }))).toBe(reason)
+      expect(await h.b.read('room-2')).toBeNull()
+      expect(await h.b.read('room-1')).toBe(offer(1))
+    })
+
+    it('rejects a call in flight with the reason as soon as its signal aborts, and keeps working', async () => {
+      await h.a.create('room-1', offer(1))
+      const reading = new AbortController()
+      const read = h.b.read('room-1', { signal: reading.signal })
+      const reason = hangUp()
+      reading.abort(reason)
+      expect(await rejectionOf(read)).toBe(reason)
+      // A write aborted in flight may still land (over HTTP the request may be out): only the rejection is certain.
+      const writing = new AbortController()
+      const write = h.a.create('room-2', offer(2), { signal: writing.signal })
+      writing.abort(reason)
+      expect(await rejectionOf(write)).toBe(reason)
+      expect([null, offer(2)]).toContain(await h.b.read('room-2'))
+      await h.a.update('room-1', offer(3))
+      expect(await h.b.read('room-1')).toBe(offer(3))
+    })
+
+    it('completes calls given a live signal, and a later abort changes nothing', async () => {
+      const controller = new AbortController()
+      await h.a.create('room-1', offer(1), { signal: controller.signal })
+      expect(await h.b.read('room-1', { signal: controller.signal })).toBe(offer(1))
+      controller.abort(hangUp())
+      expect(await h.b.read('room-1')).toBe(offer(1))
+    })
+
+    it('refuses a signal that is not an AbortSignal with ERR_INVALID_OPTION', async () => {
+      const signal = { aborted: false } as unknown as AbortSignal
+      await expectCode(h.a.read('room-1', { signal }), 'ERR_INVALID_OPTION')
+      await expectCode(h.a.create('room-1', offer(1), { signal }), 'ERR_INVALID_OPTION')
+      expect(await h.a.read('room-1')).toBeNull()
+    })
 
     it('fails every call after close with ERR_STORE_CLOSED', async () => {
       if (h.a.close === undefined) return

@@ -1,10 +1,10 @@
 /**
  * The soak: many rooms handshaking at once against one `signalbox serve`, with
  * fake peers (the load is the signaling, not WebRTC). Shared by
- * test/soak.test.ts and `npm run soak`.
+ * test/soak.test.ts and `npm run soak` (bench/soak.ts).
  */
-import { createSignaling, SafeLauncherStore, SignalingError } from '../src/index.js'
-import { FakePeerNetwork } from '../src/testing/index.js'
+import { createSignaling, SafeLauncherStore, SignalingError } from '../../src/index.js'
+import { FakePeerNetwork } from '../../src/testing/index.js'
 
 /** What a soak round saw. */
 export interface SoakResult {

@@ -1,0 +1,57 @@
+/**
+ * `signalbox serve`: starts the SAFE Launcher API 0.5 server, prints where it
+ * listens, and stops it gracefully on SIGINT and SIGTERM.
+ *
+ * @module
+ */
+import { startServer, stopOnSignals } from '../server/serve.js'
+import { findWebRoot } from '../server/web.js'
+
+/** What {@link runServe} needs: the parsed `serve` options. */
+export interface ServeCommandOptions {
+  host: string
+  port: number
+  /** Lifetime of a record nobody removed, in ms. */
+  recordTtl?: number
+  /** Handles one token may hold open. */
+  maxHandles?: number
+  /** Keep records in Redis at this URL. */
+  redis?: string
+  /** No log line per request. */
+  quiet?: boolean
+  /** Where lines go. Default: stdout. */
+  write?: (line: string) => void
+  /** Called once the server stopped on a signal. Default: exit 0. */
+  onStopped?: () => void
+}
+
+/** Starts the server and prints its banner; rejects when it cannot listen (a port in use names the port). */
+export async function runServe(options: ServeCommandOptions): Promise<void> {
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
+  const webRoot = findWebRoot()
+  let server
+  try {
+    server = await startServer({
+      host: options.host,
+      port: options.port,
+      ...(options.recordTtl === undefined ? {} : { recordTtlMs: options.recordTtl }),
+      ...(options.maxHandles === undefined ? {} : { maxHandlesPerToken: options.maxHandles }),
+      ...(options.redis === undefined ? {} : { redisUrl: options.redis }),
+      ...(webRoot === undefined ? {} : { webRoot }),
+      ...(options.quiet === true ? {} : { log: write }),
+    })
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'EADDRINUSE') {
+      throw new Error(`port ${options.port} on ${options.host} is in use: stop what runs there or pass another --port`, { cause: error })
+    }
+    throw error
+  }
+  const records = options.redis === undefined ? 'records in memory' : `records in Redis at ${options.redis}`
+  write(`signalbox serve: SAFE Launcher API 0.5 at ${server.url} (health: ${server.url.replace(/0\.5\/$/, 'health')}; ${records})`)
+  const page = server.url.replace(/0\.5\/$/, '?room=demo')
+  write(webRoot === undefined ? 'signalbox serve: no browser page (run npm run build)' : `signalbox serve: video call page at ${page}`)
+  stopOnSignals(server, () => {
+    write('signalbox serve: stopped')
+    ;(options.onStopped ?? (() => process.exit(0)))()
+  })
+}

@@ -1,0 +1,90 @@
+/**
+ * The options of `createSignaling`: their type, their valibot schema (each
+ * limit a named constant of the layer that owns it), and
+ * {@link machineInputFrom}, which checks them and returns the machine's input.
+ *
+ * @module
+ */
+import type { ActorOptions } from 'xstate'
+import * as v from 'valibot'
+import type { signalingMachine, SignalingInput } from '../machines/signaling.machine.js'
+import type { PeerFactory, PeerLike, SimplePeerFactoryOptions, SimplePeerInstance } from '../peer/simple-peer.js'
+import { MAX_APP_ID_LENGTH } from '../protocol/records.js'
+import { secretSchema } from '../protocol/sealing.js'
+import { isSignalStore, type SignalStore } from '../stores/store.js'
+import type { SignalingClock } from '../time/clock.js'
+import { MAX_STORE_RETRIES } from '../time/retry.js'
+import { countSchema, msSchema, parseWith, textSchema } from '../validate.js'
+
+/** Longest timeout accepted, in ms: 12 hours, so an offer's lifetime (answer + connect timeout) stays within a store's one-day limit. */
+export const MAX_TIMEOUT_MS = 12 * 60 * 60 * 1000
+/** Shortest time between answer reads, in ms. */
+export const MIN_POLL_INTERVAL_MS = 1
+/** Shortest first retry backoff, in ms (0: retry at once). */
+export const MIN_RETRY_DELAY_MS = 0
+
+/** Options of `createSignaling`; all optional. */
+export interface SignalingOptions<TPeer extends PeerLike = SimplePeerInstance> {
+  /** Where offers and answers meet. Default: a new `MemoryStore` (participants in this process). */
+  store?: SignalStore
+  /** Node's WebRTC implementation: `import wrtc from '@roamhq/wrtc'`. Not needed in browsers. */
+  wrtc?: SimplePeerFactoryOptions['wrtc']
+  /** STUN and TURN servers for the peers. Default: none. */
+  iceServers?: RTCIceServer[]
+  /** Makes peers instead of simple-peer (then `wrtc` and `iceServers` are unused); `signalbox/testing` has a fake. */
+  createPeer?: PeerFactory<TPeer>
+  /** Part of every store address. Default `example.signaling.v1` (the seed's). */
+  appId?: string
+  /** The clock of delays, polls and timestamps; XState's `SimulatedClock` in tests. Default: the wall clock. */
+  clock?: SignalingClock
+  /** Time between answer reads, in ms. Default 2000. */
+  pollIntervalMs?: number
+  /** How long the peer may take to produce its description, in ms. Default 15000. */
+  signalTimeoutMs?: number
+  /** How long the initiator waits for an answer, in ms. Default 120000. */
+  answerTimeoutMs?: number
+  /** How long the peers may take to connect after the exchange, in ms. Default 30000. */
+  connectTimeoutMs?: number
+  /** Retries of a store call that failed transiently. Default 3. */
+  storeRetries?: number
+  /** First retry backoff, in ms, doubling. Default 250. */
+  retryDelayMs?: number
+  /**
+   * A room secret: offers and answers are encrypted end to end (AES-GCM, key from
+   * PBKDF2 of the secret, the app id and the room), so the store never sees SDP or
+   * IP addresses. Both participants need the same secret (`ERR_BAD_SECRET` otherwise).
+   */
+  secret?: string
+  /** An XState inspector (for example `createBrowserInspector().inspect` from `@statelyai/inspect`). */
+  inspect?: ActorOptions<typeof signalingMachine>['inspect']
+}
+
+/** The checked options; the others (`wrtc`, `iceServers`, `clock`, `inspect`) pass through unchecked. */
+export const signalingOptionsSchema = v.looseObject(
+  {
+    appId: v.optional(textSchema('appId', MAX_APP_ID_LENGTH)),
+    pollIntervalMs: v.optional(msSchema('pollIntervalMs', MIN_POLL_INTERVAL_MS)),
+    storeRetries: v.optional(countSchema('storeRetries', 0, MAX_STORE_RETRIES)),
+    retryDelayMs: v.optional(msSchema('retryDelayMs', MIN_RETRY_DELAY_MS)),
+    signalTimeoutMs: v.optional(msSchema('signalTimeoutMs', 1, MAX_TIMEOUT_MS)),
+    answerTimeoutMs: v.optional(msSchema('answerTimeoutMs', 1, MAX_TIMEOUT_MS)),
+    connectTimeoutMs: v.optional(msSchema('connectTimeoutMs', 1, MAX_TIMEOUT_MS)),
+    secret: v.optional(secretSchema),
+    store: v.optional(
+      v.custom<SignalStore>(isSignalStore, 'Invalid store: pass an object with create, update, read and remove methods (a SignalStore).'),
+    ),
+    createPeer: v.optional(v.function('Invalid createPeer: pass a function that makes a peer.')),
+  },
+  'Invalid options: pass an object, or nothing for the defaults.',
+)
+
+/** The machine's input (all but the room) from `createSignaling`'s options; throws `ERR_INVALID_OPTION` naming the first bad option. */
+export function machineInputFrom(options: unknown): Omit<SignalingInput, 'room'> {
+  const checked = parseWith(signalingOptionsSchema, options, 'ERR_INVALID_OPTION')
+  const input: Omit<SignalingInput, 'room'> = {}
+  if (checked.appId !== undefined) input.appId = checked.appId
+  if (checked.signalTimeoutMs !== undefined) input.signalTimeoutMs = checked.signalTimeoutMs
+  if (checked.answerTimeoutMs !== undefined) input.answerTimeoutMs = checked.answerTimeoutMs
+  if (checked.connectTimeoutMs !== undefined) input.connectTimeoutMs = checked.connectTimeoutMs
+  return input
+}
