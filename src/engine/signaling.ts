@@ -4,17 +4,19 @@
  *
  * @module
  */
-import { createActor, type Actor, type ActorOptions, type SnapshotFrom } from 'xstate'
+import { createActor, type Actor, type ActorOptions, type AnyActorRef, type SnapshotFrom } from 'xstate'
 import { signalingMachine, type SignalingInput } from '../machines/signaling.machine.js'
 import type { SignalingClock } from '../time/clock.js'
 import { validateSecret } from '../protocol/sealing.js'
 import { SignalingError, toSignalingError } from '../errors.js'
 import { provideSignaling } from '../actors/provide.js'
+import type { PeerConnectedEvent } from '../actors/peer.js'
 import { createSimplePeerFactory, type PeerFactory, type PeerLike, type SimplePeerFactoryOptions, type SimplePeerInstance } from '../peer/simple-peer.js'
 import { validateRoomName } from '../protocol/records.js'
 import { MemoryStore } from '../stores/memory.js'
 import { isSignalStore, type SignalStore } from '../stores/store.js'
 import { checkCount, checkMs } from '../validate.js'
+import { createDeferred } from './deferred.js'
 
 /** Longest timeout accepted, in ms: 12 hours, so an offer's lifetime (answer + connect timeout) stays within a store's one-day limit. */
 export const MAX_TIMEOUT_MS = 12 * 60 * 60 * 1000
@@ -99,37 +101,6 @@ export interface Signaling<TPeer extends PeerLike = SimplePeerInstance> {
   close(): Promise<void>
 }
 
-interface Deferred<T> {
-  promise: Promise<T>
-  settled: boolean
-  resolve(value: T): void
-  reject(error: unknown): void
-}
-
-function createDeferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void
-  let reject!: (error: unknown) => void
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res
-    reject = rej
-  })
-  // Nobody may be listening: an unwatched failure must not crash the process.
-  promise.catch(() => {})
-  const deferred: Deferred<T> = {
-    promise,
-    settled: false,
-    resolve: (value) => {
-      deferred.settled = true
-      resolve(value)
-    },
-    reject: (error) => {
-      deferred.settled = true
-      reject(error)
-    },
-  }
-  return deferred
-}
-
 /**
  * Creates a signaling engine.
  *
@@ -191,10 +162,21 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
         ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
       })
       let attempt = createDeferred<TPeer>()
+      /** The peer actor followed, and the peer it emitted once connected. */
+      let peerActor: AnyActorRef | undefined
+      let connectedPeer: TPeer | null = null
       if (joinOptions.onSnapshot !== undefined) actor.subscribe(joinOptions.onSnapshot)
       actor.subscribe({
         next(snapshot) {
-          if (snapshot.value === 'connected' && provided.peer !== null) attempt.resolve(provided.peer)
+          const current = snapshot.children.peer
+          if (current !== undefined && current !== peerActor) {
+            peerActor = current
+            connectedPeer = null
+            current.on('connected', (event) => {
+              if (peerActor === current) connectedPeer = (event as PeerConnectedEvent<TPeer>).peer
+            })
+          }
+          if (snapshot.value === 'connected' && connectedPeer !== null) attempt.resolve(connectedPeer)
           else if (snapshot.value === 'failed') attempt.reject(snapshot.context.error ?? new SignalingError('ERR_PEER'))
           else if (snapshot.value === 'closed') attempt.reject(new SignalingError('ERR_CLOSED'))
           else if (attempt.settled) attempt = createDeferred<TPeer>()
@@ -216,7 +198,8 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
         async hangup() {
           // A call that already ended (closed) has nothing to hang up; its records are released already.
           if (actor.getSnapshot().status === 'active') actor.send({ type: 'HANGUP' })
-          await provided.settled()
+          // HANGUP aborted the store calls in flight; the release removes whatever of ours may have landed.
+          await provided.released()
           sessions.delete(session)
         },
       }
