@@ -89,8 +89,9 @@ export function storeCall<T>(participant: Participant, signal: AbortSignal | und
 export interface PublishRequest {
   /** The store address of the record. */
   address: string
-  /** The room, and the app id, whose key seals the description. */
+  /** The room whose key seals the description. */
   room: string
+  /** The app id, part of the room key. */
   appId: string
   /** Our session description. */
   description: SessionSignal
