@@ -58,7 +58,10 @@ export {
   type SignalingErrorCode,
   type SignalingErrorOptions,
 } from './errors.js'
-export { BUSY_REFRESH_MS, BUSY_TTL_MS, provideSignaling, type ProvidedSignaling, type SignalingDeps } from './actors/provide.js'
+export { provideSignaling, type ProvidedSignaling } from './actors/provide.js'
+export { type SignalingDeps } from './actors/participant.js'
+export { BUSY_REFRESH_MS, BUSY_TTL_MS } from './actors/hold-room.js'
+export { type PeerConnectedEvent } from './actors/peer.js'
 export {
   createSimplePeerFactory,
   peerError,

@@ -93,6 +93,7 @@ function controlledActor() {
   let peer: PeerHandle | null = null
   const peersMade: PeerHandle[] = []
   const holding = { count: 0 }
+  const releases = { count: 0 }
   const promiseActor = <TOutput, TInput>(name: string) =>
     fromPromise<TOutput, TInput>(() => new Promise((resolve, reject) => pending.set(name, { resolve: resolve as (value: unknown) => void, reject })))
   const machine = signalingMachine.provide({
@@ -120,6 +121,11 @@ function controlledActor() {
         }
       }),
     },
+    actions: {
+      releaseRecords: () => {
+        releases.count++
+      },
+    },
   })
   const actor = createActor(machine, { clock, input: {} })
   actor.start()
@@ -146,7 +152,7 @@ function controlledActor() {
     await flushPromises()
   }
 
-  return { actor, perform, peersMade, holding }
+  return { actor, perform, peersMade, holding, releases }
 }
 
 describe('model-based: every simple path of the statechart', () => {
@@ -159,7 +165,7 @@ describe('model-based: every simple path of the statechart', () => {
   for (const [index, path] of paths.entries()) {
     const route = path.steps.map((step) => step.event.type.replace(/^xstate\.(after|done\.actor|error\.actor|snapshot)\.([^.]+).*$/, '$1:$2')).join(' → ')
     it(`path ${index + 1}: ${route || '(start)'} ⇒ ${String(path.state.value)}`, async () => {
-      const { actor, perform, peersMade, holding } = controlledActor()
+      const { actor, perform, peersMade, holding, releases } = controlledActor()
       let replayed = false
       for (const step of path.steps) {
         if (replayed) replayed = false // the machine already sent itself this PEER.SIGNAL
@@ -185,6 +191,7 @@ describe('model-based: every simple path of the statechart', () => {
           expect(snapshot.context.error).toBeNull()
         }
         if (state === 'closed') expect(snapshot.status).toBe('done')
+        if (state === 'failed' || state === 'closed') expect(releases.count).toBeGreaterThan(0)
         expect(holding.count).toBe(state === 'connected' ? 1 : 0)
         if (state === 'connecting' && snapshot.context.role === 'initiator') {
           expect(alivePeers[0]!.commands).toEqual([{ type: 'SIGNAL', signal: ANSWER }])

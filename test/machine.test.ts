@@ -140,7 +140,7 @@ describe('the signaling machine', () => {
 
       bob.actor.send({ type: 'HANGUP' })
       await world.settle()
-      await alice.provided.settled()
+      await alice.provided.released()
       expect(alice.state).toBe('closed')
       expect(world.records.size).toBe(0)
       const dave = world.join({ room: 'demo' })
@@ -272,7 +272,7 @@ describe('the signaling machine', () => {
       await world.advance(4_000)
       expect(alice.state).toBe('failed')
       expect(alice.error?.code).toBe('ERR_STORE_UNAVAILABLE')
-      await alice.provided.settled()
+      await alice.provided.released()
       expect(world.records.size).toBe(0)
     })
 
@@ -317,7 +317,7 @@ describe('the signaling machine', () => {
       expect(alice.state).toBe('failed')
       expect(alice.error?.code).toBe('ERR_ANSWER_TIMEOUT')
       expect(world.network.peers[0]?.destroyed).toBe(true)
-      await alice.provided.settled()
+      await alice.provided.released()
       expect(world.records.size).toBe(0)
     })
 
@@ -330,7 +330,7 @@ describe('the signaling machine', () => {
       await world.advance(CONNECT_TIMEOUT_MS, 1_000)
       expect(alice.error?.code).toBe('ERR_CONNECT_TIMEOUT')
       expect(bob.error?.code).toBe('ERR_CONNECT_TIMEOUT')
-      await Promise.all([alice.provided.settled(), bob.provided.settled()])
+      await Promise.all([alice.provided.released(), bob.provided.released()])
       expect(world.records.size).toBe(0)
     })
 
@@ -416,7 +416,7 @@ describe('the signaling machine', () => {
       const alice = await aliceWaiting(world)
       await world.advance(ANSWER_TIMEOUT_MS, 10_000)
       expect(alice.state).toBe('failed')
-      await alice.provided.settled()
+      await alice.provided.released()
       const bob = world.join({ room: 'demo' })
       await world.settle()
       expect(bob.state).toBe('pollingAnswer')
@@ -483,7 +483,7 @@ describe('the signaling machine', () => {
       failed: async (world) => {
         const alice = await aliceWaiting(world)
         await world.advance(ANSWER_TIMEOUT_MS, 10_000)
-        await alice.provided.settled()
+        await alice.provided.released()
         return alice
       },
     }
@@ -500,8 +500,8 @@ describe('the signaling machine', () => {
         participant.store.release('read')
         participant.store.release('create')
         await world.settle()
-        await participant.provided.settled()
-        expect(participant.provided.peer).toBeNull()
+        await participant.provided.released()
+        expect(participant.actor.getSnapshot().children.peer).toBeUndefined()
         const hadPeer = state !== 'idle'
         expect(participant.peers.length > 0).toBe(hadPeer)
         expect(participant.peers.every((peer) => peer.destroyed)).toBe(true)

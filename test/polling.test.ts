@@ -35,7 +35,7 @@ function scriptedRead(answers: Array<() => ObservableInput<string | null>>) {
 const nothing = () => of(null)
 const record = () => of('answer')
 
-function poll(read: () => ObservableInput<string | null>, options: PollOptions<string> = {}) {
+function poll(read: (signal: AbortSignal) => ObservableInput<string | null>, options: PollOptions<string> = {}) {
   return pollForRecord(read, { scheduler, ...options })
 }
 
@@ -93,14 +93,21 @@ describe('pollForRecord', () => {
     })
   })
 
-  it('times out with ERR_ANSWER_TIMEOUT and stops reading', () => {
+  it('has no deadline of its own: unsubscribed (the machine’s answerTimeout), it stops reading and aborts the read in flight', () => {
     scheduler.run(({ expectObservable }) => {
-      const script = scriptedRead([nothing])
-      expectObservable(codeOf(poll(script.read, { timeoutMs: 5000 }))).toBe('5000ms (c|)', { c: 'ERR_ANSWER_TIMEOUT' })
+      const script = scriptedRead([nothing, nothing, () => cold('3000ms (r|)', { r: 'answer' })])
+      const signals: AbortSignal[] = []
+      const read = (signal: AbortSignal) => {
+        signals.push(signal)
+        return script.read()
+      }
+      expectObservable(poll(read), '5000ms !').toBe('')
+      scheduler.schedule(() => expect(signals[2]?.aborted).toBe(false), 4999)
       scheduler.flush()
       scheduler.schedule(() => undefined, 60_000)
       scheduler.flush()
       expect(script.starts).toEqual([0, 2000, 4000])
+      expect(signals[2]?.aborted).toBe(true)
     })
   })
 
@@ -168,7 +175,7 @@ describe('pollForRecord', () => {
   })
 
   it('rejects nonsensical options with ERR_INVALID_OPTION', () => {
-    for (const options of [{ intervalMs: 0 }, { intervalMs: Number.NaN }, { timeoutMs: -1 }, { retries: 1.5 }, { retryDelayMs: -1 }]) {
+    for (const options of [{ intervalMs: 0 }, { intervalMs: Number.NaN }, { retries: 1.5 }, { retryDelayMs: -1 }]) {
       expect(() => pollForRecord(nothing, options)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
     }
   })

@@ -4,14 +4,16 @@
  *
  * @module
  */
-import { createActor, type Actor, type SnapshotFrom } from 'xstate'
+import { createActor, type Actor, type AnyActorRef, type SnapshotFrom } from 'xstate'
 import { signalingMachine } from '../machines/signaling.machine.js'
 import { SignalingError, toSignalingError } from '../errors.js'
 import { provideSignaling } from '../actors/provide.js'
+import type { PeerConnectedEvent } from '../actors/peer.js'
 import { createSimplePeerFactory, type PeerFactory, type PeerLike, type SimplePeerInstance } from '../peer/simple-peer.js'
 import { validateRoomName } from '../protocol/records.js'
 import { MemoryStore } from '../stores/memory.js'
 import type { SignalStore } from '../stores/store.js'
+import { createDeferred } from './deferred.js'
 import { machineInputFrom, type SignalingOptions } from './options.js'
 
 /** A running signaling machine. */
@@ -56,37 +58,6 @@ export interface Signaling<TPeer extends PeerLike = SimplePeerInstance> {
   join(room: string, options?: JoinOptions<TPeer>): SignalingSession<TPeer>
   /** Hangs up every call; closes the store if it was made here. */
   close(): Promise<void>
-}
-
-interface Deferred<T> {
-  promise: Promise<T>
-  settled: boolean
-  resolve(value: T): void
-  reject(error: unknown): void
-}
-
-function createDeferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void
-  let reject!: (error: unknown) => void
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res
-    reject = rej
-  })
-  // Nobody may be listening: an unwatched failure must not crash the process.
-  promise.catch(() => {})
-  const deferred: Deferred<T> = {
-    promise,
-    settled: false,
-    resolve: (value) => {
-      deferred.settled = true
-      resolve(value)
-    },
-    reject: (error) => {
-      deferred.settled = true
-      reject(error)
-    },
-  }
-  return deferred
 }
 
 /**
@@ -143,10 +114,21 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
         ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
       })
       let attempt = createDeferred<TPeer>()
+      /** The peer actor followed, and the peer it emitted once connected. */
+      let peerActor: AnyActorRef | undefined
+      let connectedPeer: TPeer | null = null
       if (joinOptions.onSnapshot !== undefined) actor.subscribe(joinOptions.onSnapshot)
       actor.subscribe({
         next(snapshot) {
-          if (snapshot.value === 'connected' && provided.peer !== null) attempt.resolve(provided.peer)
+          const current = snapshot.children.peer
+          if (current !== undefined && current !== peerActor) {
+            peerActor = current
+            connectedPeer = null
+            current.on('connected', (event) => {
+              if (peerActor === current) connectedPeer = (event as PeerConnectedEvent<TPeer>).peer
+            })
+          }
+          if (snapshot.value === 'connected' && connectedPeer !== null) attempt.resolve(connectedPeer)
           else if (snapshot.value === 'failed') attempt.reject(snapshot.context.error ?? new SignalingError('ERR_PEER'))
           else if (snapshot.value === 'closed') attempt.reject(new SignalingError('ERR_CLOSED'))
           else if (attempt.settled) attempt = createDeferred<TPeer>()
@@ -168,7 +150,8 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
         async hangup() {
           // A call that already ended (closed) has nothing to hang up; its records are released already.
           if (actor.getSnapshot().status === 'active') actor.send({ type: 'HANGUP' })
-          await provided.settled()
+          // HANGUP aborted the store calls in flight; the release removes whatever of ours may have landed.
+          await provided.released()
           sessions.delete(session)
         },
       }

@@ -3,7 +3,9 @@
  * shared store and connect with WebRTC. Pure: states, events, guards and
  * delays; every store call and the peer are actors referenced by name, whose
  * implementations come from `provideSignaling()` (src/actors/) or
- * from your own `signalingMachine.provide({ actors, actions })`.
+ * from your own `signalingMachine.provide({ actors, actions })`: the actors
+ * `readRoom`, `publishOffer`, `pollAnswer`, `publishAnswer`, `peer`,
+ * `holdRoom` and the action `releaseRecords`.
  *
  * docs/architecture.md shows the diagram generated from this definition.
  *
@@ -128,10 +130,10 @@ export interface PublishAnswerInput {
   ttlMs: number
 }
 
-function notProvided(name: string): never {
+function notProvided(name: string, kind: 'actor' | 'action' = 'actor'): never {
   throw new SignalingError(
     'ERR_NOT_PROVIDED',
-    `The signaling machine's "${name}" actor has no implementation: use createSignaling(), or provideSignaling() with signalingMachine.provide().`,
+    `The signaling machine's "${name}" ${kind} has no implementation: use createSignaling(), or the machine of provideSignaling(deps), or signalingMachine.provide({ actors, actions }) with all of them.`,
   )
 }
 
@@ -157,7 +159,8 @@ const peerFailures = {
  *
  * @example
  * ```ts
- * const actor = createActor(signalingMachine.provide(provideSignaling({ store, createPeer })), { input: { room: 'demo' } })
+ * const { machine } = provideSignaling({ store, createPeer })
+ * const actor = createActor(machine, { input: { room: 'demo' } })
  * ```
  */
 export const signalingMachine = setup({
@@ -178,8 +181,8 @@ export const signalingMachine = setup({
     holdRoom: fromCallback<EventObject, HoldRoomInput>(() => notProvided('holdRoom')),
   },
   actions: {
-    /** Removes from the store what this participant published; provided by the engine (I/O). */
-    releaseRecords: () => {},
+    /** Removes from the store what this participant published (I/O): provided like the actors; fails with ERR_NOT_PROVIDED otherwise. */
+    releaseRecords: () => notProvided('releaseRecords', 'action'),
     /** Keeps the error of `PEER.ERROR` or of an invoked actor's failure; a non-SignalingError from a store call becomes ERR_STORE_UNAVAILABLE. */
     assignError: assign({
       error: ({ event }) =>

@@ -123,12 +123,6 @@ export class FakePeer implements PeerLike {
     return this
   }
 
-  /** Removes one listener. */
-  off(event: string, listener: Listener): this {
-    this.listeners.get(event)?.delete(listener)
-    return this
-  }
-
   removeAllListeners(event?: string): this {
     if (event === undefined) this.listeners.clear()
     else this.listeners.delete(event)

@@ -10,18 +10,16 @@ import {
   defer,
   EMPTY,
   filter,
+  finalize,
   from,
   merge,
   repeat,
   take,
-  throwError,
-  timeout,
   timer,
   type Observable,
   type ObservableInput,
   type SchedulerLike,
 } from 'rxjs'
-import { SignalingError } from '../errors.js'
 import { retryTransient, RETRY_BASE_DELAY_MS, STORE_RETRIES } from './retry.js'
 import { checkCount, checkMs } from '../validate.js'
 
@@ -32,13 +30,11 @@ export const POLL_INTERVAL_MS = 2000
 export interface PollOptions<T> {
   /** Time between the starts of two reads, in ms. Default {@link POLL_INTERVAL_MS}. */
   intervalMs?: number
-  /** Give up with `ERR_ANSWER_TIMEOUT` after this many ms; no limit by default. */
-  timeoutMs?: number
   /** Retries of a failed read before `ERR_STORE_UNAVAILABLE`. Default {@link STORE_RETRIES}. */
   retries?: number
   /** First retry backoff in ms, doubling each time. Default {@link RETRY_BASE_DELAY_MS}. */
   retryDelayMs?: number
-  /** Times the reads, retries and timeout; `asyncScheduler` by default, a `TestScheduler` in tests. */
+  /** Times the reads and retries; `asyncScheduler` by default, a `TestScheduler` in tests. */
   scheduler?: SchedulerLike
   /** A push source of the same record (a store's `watch`); merged with the reads, the first record wins. Its failure leaves the reads going. */
   watch?: Observable<T | null>
@@ -52,15 +48,16 @@ export interface PollOptions<T> {
  * - never two reads in flight: a read slower than `intervalMs` is followed at
  *   once by the next when it ends;
  * - a failed read is retried with backoff, then the stream fails with `ERR_STORE_UNAVAILABLE`;
- *   a {@link SignalingError} other than that (say `ERR_BAD_RECORD`) fails it at once;
+ *   a `SignalingError` other than that (say `ERR_BAD_RECORD`) fails it at once;
  * - with `watch`, a pushed record wins as soon as it comes;
- * - with `timeoutMs`, no record in time fails it with `ERR_ANSWER_TIMEOUT`.
+ * - no deadline of its own: it reads until a record comes or it is
+ *   unsubscribed (the machine's `answerTimeout` ends the poll);
+ * - unsubscribing aborts the `signal` of the read in flight.
  *
- * @param read - one read: the record, or `null` when there is none yet
+ * @param read - one read: the record, or `null` when there is none yet; `signal` aborts when the read is no longer wanted
  */
-export function pollForRecord<T>(read: () => ObservableInput<T | null>, options: PollOptions<T> = {}): Observable<T> {
+export function pollForRecord<T>(read: (signal: AbortSignal) => ObservableInput<T | null>, options: PollOptions<T> = {}): Observable<T> {
   const intervalMs = checkMs('intervalMs', options.intervalMs ?? POLL_INTERVAL_MS)
-  const timeoutMs = options.timeoutMs === undefined ? undefined : checkMs('timeoutMs', options.timeoutMs)
   const retries = checkCount('retries', options.retries ?? STORE_RETRIES)
   const baseDelayMs = checkMs('retryDelayMs', options.retryDelayMs ?? RETRY_BASE_DELAY_MS, 0)
   const scheduler = options.scheduler ?? asyncScheduler
@@ -69,26 +66,16 @@ export function pollForRecord<T>(read: () => ObservableInput<T | null>, options:
     let startedAt = scheduler.now()
     const reads = defer(() => {
       startedAt = scheduler.now()
-      return from(read())
+      const controller = new AbortController()
+      return from(read(controller.signal)).pipe(finalize(() => controller.abort()))
     }).pipe(
       retryTransient({ retries, baseDelayMs, scheduler }),
       repeat({ delay: () => timer(Math.max(0, intervalMs - (scheduler.now() - startedAt)), scheduler) }),
     )
     const pushes = options.watch?.pipe(catchError(() => EMPTY)) ?? EMPTY
-    const first = merge(pushes, reads).pipe(
+    return merge(pushes, reads).pipe(
       filter((record): record is T => record !== null),
       take(1),
-    )
-    if (timeoutMs === undefined) return first
-    return first.pipe(
-      timeout({
-        first: timeoutMs,
-        scheduler,
-        with: () =>
-          throwError(
-            () => new SignalingError('ERR_ANSWER_TIMEOUT', `No record arrived within ${timeoutMs} ms: ask the other person to join the same room, then retry.`),
-          ),
-      }),
     )
   })
 }

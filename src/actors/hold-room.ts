@@ -1,0 +1,50 @@
+/**
+ * The `holdRoom` actor (while connected): the initiator turns its offer into
+ * the room's busy marker and renews it, so a third participant is told the
+ * room is busy. A failure leaves the room looking free, never the call hurt.
+ * Stopping the actor stops the renewals and aborts the write in flight.
+ *
+ * @module
+ */
+import { exhaustMap, startWith, timer } from 'rxjs'
+import { fromCallback, type EventObject } from 'xstate'
+import type { HoldRoomInput } from '../machines/signaling.machine.js'
+import { SignalingError } from '../errors.js'
+import { createBusyRecord, encodeRecord, roomAddress } from '../protocol/records.js'
+import type { Participant } from './participant.js'
+
+/** How long the busy marker of a call in progress lives without being renewed, in ms: a crashed initiator frees its room after this. */
+export const BUSY_TTL_MS = 3 * 60 * 1000
+/** How often a call in progress renews its room's busy marker, in ms. */
+export const BUSY_REFRESH_MS = 60 * 1000
+
+/** The `holdRoom` actor of `participant`. */
+export function holdRoomActor(participant: Participant) {
+  const { store, ledger, clock, scheduler } = participant
+  return fromCallback<EventObject, HoldRoomInput>(({ input }) => {
+    if (input.role !== 'initiator') return undefined
+    const address = roomAddress(input.room, input.appId)
+    const controller = new AbortController()
+    const { signal } = controller
+    const hold = async (): Promise<void> => {
+      const data = encodeRecord(createBusyRecord({ now: clock.now(), ttlMs: BUSY_TTL_MS }))
+      try {
+        await ledger.update(() => store.update(address, data, { ttlMs: BUSY_TTL_MS, signal }))
+      } catch (error) {
+        // Gone (expired, or lost by the store): put the marker back, unless the call ended meanwhile.
+        if (signal.aborted || !(error instanceof SignalingError && error.code === 'ERR_NOT_FOUND')) return
+        await ledger.create(address, () => store.create(address, data, { ttlMs: BUSY_TTL_MS, signal })).catch(() => {})
+      }
+    }
+    const renewals = timer(BUSY_REFRESH_MS, BUSY_REFRESH_MS, scheduler)
+      .pipe(
+        startWith(0),
+        exhaustMap(() => hold()),
+      )
+      .subscribe()
+    return () => {
+      controller.abort()
+      renewals.unsubscribe()
+    }
+  })
+}

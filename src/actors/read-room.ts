@@ -1,0 +1,37 @@
+/**
+ * The `readRoom` actor: reads the room's record. An offer to answer, nothing
+ * (an empty room, an expired offer, or our own earlier offer, taken back), or
+ * a failure (`ERR_ROOM_BUSY`, `ERR_BAD_RECORD`, `ERR_BAD_SECRET`). Its store
+ * calls stop when the actor stops (XState's `signal`).
+ *
+ * @module
+ */
+import { fromPromise } from 'xstate'
+import type { ReadRoomInput, RoomOffer } from '../machines/signaling.machine.js'
+import { SignalingError } from '../errors.js'
+import { badRecordError, decodeRecord, isRecordExpired, roomAddress } from '../protocol/records.js'
+import { storeCall, type Participant } from './participant.js'
+
+/** The `readRoom` actor of `participant`. */
+export function readRoomActor(participant: Participant) {
+  const { store, keys, ledger, clock } = participant
+  return fromPromise<RoomOffer | null, ReadRoomInput>(async ({ input, signal }) => {
+    keys.prepare(input.room, input.appId)
+    const address = roomAddress(input.room, input.appId)
+    const data = await storeCall(participant, signal, () => store.read(address, { signal }))
+    if (data === null) return null
+    const record = decodeRecord(data, 'offer')
+    if (isRecordExpired(record, clock.now())) return null
+    if (record.busy === true) {
+      throw new SignalingError('ERR_ROOM_BUSY', `A call is in progress in room "${input.room}": wait for it to end or pick another room.`)
+    }
+    if (record.targetId === undefined) throw badRecordError('the offer names no targetId to answer at')
+    if (participant.ownSelfIds.has(record.targetId)) {
+      // Our own earlier offer (a retried create that had landed): take it back and offer again.
+      await storeCall(participant, signal, () => store.remove(address, { signal }))
+      ledger.forget(address)
+      return null
+    }
+    return { signal: await keys.descriptionOf(record, input.room, input.appId), targetId: record.targetId }
+  })
+}
