@@ -47,6 +47,15 @@ function topState(value: unknown): string {
   return typeof value === 'string' ? value : Object.keys((value as object | null) ?? {})[0] ?? ''
 }
 
+/** Scrolls the panel (not the page) so the active state is in its middle, on the next frame. */
+function bringIntoView(scroller: HTMLElement, box: SVGRectElement | null): void {
+  if (box === null) return
+  const centre = (name: string, size: string) => Number(box.getAttribute(name)) + Number(box.getAttribute(size)) / 2
+  requestAnimationFrame(() => {
+    scroller.scrollTo({ left: centre('x', 'width') - scroller.clientWidth / 2, top: centre('y', 'height') - scroller.clientHeight / 2, behavior: 'smooth' })
+  })
+}
+
 /**
  * Draws `machine` into `container` (replacing its content) with a description
  * line under it, and resolves with the view once ELK has laid it out.
@@ -59,6 +68,7 @@ export async function drawStatechart(container: HTMLElement, machine: AnyStateMa
   const description = document.createElement('p')
   description.className = 'sb-description'
   description.setAttribute('aria-live', 'polite')
+  description.textContent = 'Point at a state, or move to it with Tab, to read what it does.'
   const scroller = document.createElement('div')
   scroller.className = 'sb-scroller'
   scroller.append(svg)
@@ -79,6 +89,7 @@ export async function drawStatechart(container: HTMLElement, machine: AnyStateMa
       active?.classList.remove('sb-active')
       node?.classList.add('sb-active', 'sb-visited')
       active = node
+      bringIntoView(scroller, node?.querySelector('rect') ?? null)
     }
     if (from === undefined || from === state) return
     const edge = svg.querySelector(`[data-edge="${CSS.escape(`${from}->${state}`)}"]`) ?? svg.querySelector(`[data-edge="${CSS.escape(`*->${state}`)}"]`)

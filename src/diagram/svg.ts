@@ -99,7 +99,7 @@ export function statechartSvg(layout: StatechartLayout, options: { title?: strin
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="sb-statechart" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" role="group" aria-label="${escapeXml(title)}">` +
     `<style>${STATECHART_CSS}</style>` +
-    `<defs><marker id="${marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#5b6578"/></marker></defs>` +
+    `<defs><marker id="${marker}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#5b6578"/></marker></defs>` +
     `<rect width="100%" height="100%" fill="#fff"/>` +
     layout.edges.map((edge) => edgeSvg(edge, marker)).join('') +
     layout.nodes.map(nodeSvg).join('') +
