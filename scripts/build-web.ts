@@ -1,21 +1,27 @@
 /**
  * Bundles the browser page (web/) into web/dist/ with esbuild: the library
  * as it is, with simple-peer's own browser build (which carries the Node
- * polyfills simple-peer needs). `npm run build` runs it.
+ * polyfills simple-peer needs). ES modules with code splitting, so what only
+ * the statechart panel (elkjs) or the inspector needs is a chunk loaded later
+ * (web/dist/chunks/). `npm run build` runs it.
  */
 import { build } from 'esbuild'
-import { copyFile, mkdir } from 'node:fs/promises'
+import { copyFile, mkdir, rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url))
 
-/** Builds web/dist/index.html and web/dist/app.js. */
+/** Builds web/dist/index.html, web/dist/app.js and the lazily loaded web/dist/chunks/. */
 export async function buildWeb(): Promise<void> {
+  await rm(`${WEB_DIST}chunks`, { recursive: true, force: true })
   await mkdir(WEB_DIST, { recursive: true })
   await build({
-    entryPoints: [fileURLToPath(new URL('../web/main.ts', import.meta.url))],
-    outfile: `${WEB_DIST}app.js`,
+    entryPoints: { app: fileURLToPath(new URL('../web/main.ts', import.meta.url)) },
+    outdir: WEB_DIST,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
+    splitting: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2022',

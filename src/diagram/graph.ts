@@ -5,6 +5,7 @@
  * @module
  */
 import type { AnyStateMachine } from 'xstate'
+import { mergeVocabulary, transitionLabel, type LabelVocabulary } from './labels.js'
 
 interface TransitionLike {
   eventType: string
@@ -72,12 +73,32 @@ export interface GraphNode {
   description: string | undefined
 }
 
+/** One transition of a {@link GraphEdge}. */
+export interface GraphTransition {
+  /** The event type (`''` for an eventless one). */
+  eventType: string
+  /** The label in words, from the vocabulary (`readRoom done: offer found`, `after 15 s`). */
+  label: string
+}
+
 /** A transition (or several between the same two states) in {@link machineGraph}. */
 export interface GraphEdge {
   from: string
   to: string
   /** Every event that takes it, readable (`PEER.SIGNAL`, `readRoom done [foundOffer]`). */
   labels: string[]
+  /** The same transitions in words, in the same order. */
+  transitions: GraphTransition[]
+  /** True for transitions without a target: they run actions and stay in the state. */
+  internal: boolean
+}
+
+/** What {@link machineGraph} returns. */
+export interface MachineGraph {
+  nodes: GraphNode[]
+  edges: GraphEdge[]
+  /** Transitions the root takes from any state (`HANGUP` → `closed`), with `from` set to `*`. */
+  anyState: GraphEdge[]
 }
 
 /**
@@ -85,21 +106,29 @@ export interface GraphEdge {
  * drawing a live diagram: each state in the column of its breadth-first
  * distance from the initial state.
  */
-export function machineGraph(machine: AnyStateMachine): { nodes: GraphNode[]; edges: GraphEdge[] } {
+export function machineGraph(machine: AnyStateMachine, vocabulary: LabelVocabulary = {}): MachineGraph {
+  const words = mergeVocabulary(vocabulary)
   const root = machine.root
   const states = Object.values(root.states)
   const edges = new Map<string, GraphEdge>()
-  const addEdge = (from: string, transition: TransitionLike, eventType: string): void => {
-    const to = transition.target?.[0]?.key ?? from
-    const key = `${from}->${to}`
-    const edge = edges.get(key) ?? { from, to, labels: [] }
-    edge.labels.push(`${eventLabel(eventType)}${guardLabel(transition.guard)}`)
-    edges.set(key, edge)
+  const addEdges = (from: string, transitions: readonly TransitionLike[], eventType: string, into = edges): void => {
+    transitions.forEach((transition, index) => {
+      const to = transition.target?.[0]?.key ?? from
+      const internal = transition.target === undefined || transition.target.length === 0
+      const key = `${from}->${to}`
+      const edge = into.get(key) ?? { from, to, labels: [], transitions: [], internal }
+      edge.labels.push(`${eventLabel(eventType)}${guardLabel(transition.guard)}`)
+      const fallback = index > 0 && transition.guard === undefined
+      edge.transitions.push({ eventType, label: transitionLabel(eventType, transition.guard, fallback, words) })
+      into.set(key, edge)
+    })
   }
   for (const node of states) {
-    for (const transition of node.always ?? []) addEdge(node.key, transition, '')
-    for (const [eventType, transitions] of node.transitions) for (const transition of transitions) addEdge(node.key, transition, eventType)
+    addEdges(node.key, node.always ?? [], '')
+    for (const [eventType, transitions] of node.transitions) addEdges(node.key, transitions, eventType)
   }
+  const anyState = new Map<string, GraphEdge>()
+  for (const [eventType, transitions] of root.transitions) addEdges('*', transitions, eventType, anyState)
   const initial = root.initial?.target[0]?.key ?? states[0]?.key ?? ''
   const depth = new Map<string, number>([[initial, 0]])
   const queue = [initial]
@@ -119,5 +148,5 @@ export function machineGraph(machine: AnyStateMachine): { nodes: GraphNode[]; ed
     rows.set(column, row + 1)
     return { id: node.key, column, row, initial: node.key === initial, final: node.type === 'final', description: node.description }
   })
-  return { nodes, edges: [...edges.values()] }
+  return { nodes, edges: [...edges.values()], anyState: [...anyState.values()] }
 }

@@ -42,4 +42,15 @@ export function registerWebRoutes(app: FastifyInstance, root: string): void {
       return reply.type(TYPES[file.split('.').pop()!]!).header('cache-control', 'no-cache').send(body)
     })
   }
+  // The chunks the page loads later (the statechart panel, the inspector): hashed names, so they may be cached.
+  app.get<{ Params: { file: string } }>('/chunks/:file', async (request, reply) => {
+    const { file } = request.params
+    if (!CHUNK_NAME.test(file)) return reply.code(404).send()
+    const body = await readFile(join(root, 'chunks', file)).catch(() => undefined)
+    if (body === undefined) return reply.code(404).send()
+    return reply.type(TYPES[file.split('.').pop()!]!).header('cache-control', 'public, max-age=31536000, immutable').send(body)
+  })
 }
+
+/** A chunk file name as esbuild writes it (`panel-XM6JMJIQ.js`, and its `.map`). */
+const CHUNK_NAME = /^[\w-]+\.js(\.map)?$/

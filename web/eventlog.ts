@@ -1,0 +1,93 @@
+/**
+ * The event log in words: what the signaling machine did, said the way a
+ * person would ("read the room: nobody there, so we offer"), with the raw
+ * event type beside it for developers (shown by a toggle). Appending never
+ * reads layout: the list sits in a column-reverse scroller that keeps the
+ * newest line in view by itself.
+ */
+import type { InspectionEvent } from 'xstate'
+import { eventWords } from '../src/diagram/labels.js'
+
+interface LoggedEvent {
+  type: string
+  output?: unknown
+  error?: { message?: string; code?: string }
+  snapshot?: { context?: unknown }
+  room?: string
+}
+
+/** Writes the machine's events into `list` in words, timed from `startedAt`. */
+export class EventLog {
+  private state = 'idle'
+  private readonly enteredAt = new Map<string, number>()
+
+  constructor(
+    private readonly list: HTMLOListElement,
+    private readonly startedAt: number,
+  ) {}
+
+  /** One line: words, and the raw name (hidden unless the raw toggle is on). */
+  write(words: string, raw = ''): void {
+    const item = document.createElement('li')
+    const time = document.createElement('span')
+    time.className = 'time'
+    time.textContent = `+${Math.round(performance.now() - this.startedAt)} ms`
+    const text = document.createElement('span')
+    text.textContent = words
+    item.append(time, text)
+    if (raw !== '') {
+      const code = document.createElement('code')
+      code.className = 'raw'
+      code.textContent = raw
+      item.append(code)
+    }
+    this.list.append(item)
+  }
+
+  /** The inspector callback: logs the root actor's events. */
+  readonly inspect = (inspection: InspectionEvent): void => {
+    if (inspection.actorRef.sessionId !== inspection.rootId) return
+    if (inspection.type === '@xstate.snapshot') {
+      const value = String((inspection.snapshot as { value?: unknown }).value)
+      if (value !== this.state) this.enteredAt.set(value, performance.now())
+      this.state = value
+      return
+    }
+    if (inspection.type !== '@xstate.event') return
+    const event = inspection.event as LoggedEvent
+    if (event.type.startsWith('xstate.') && !/^xstate\.(done|error|after|snapshot\.pollAnswer)/.test(event.type)) return
+    const words = this.words(event)
+    if (words !== undefined) this.write(words, event.type)
+  }
+
+  private since(state: string): string {
+    const at = this.enteredAt.get(state)
+    return at === undefined ? '' : ` (${Math.round(performance.now() - at)} ms)`
+  }
+
+  private words(event: LoggedEvent): string | undefined {
+    const type = event.type
+    if (type === 'JOIN') return `asked to join room “${event.room ?? ''}”`
+    if (type === 'HANGUP') return 'hung up'
+    if (type === 'RETRY') return 'trying again'
+    if (type === 'xstate.done.actor.readRoom') {
+      return event.output == null ? `read the room: nobody there, so we offer${this.since('joining')}` : `read the room: an offer is waiting, so we answer${this.since('joining')}`
+    }
+    if (type === 'PEER.SIGNAL') {
+      const what = this.state === 'creatingAnswer' ? 'our answer is ready' : 'our offer is ready'
+      return `${what}${this.since(this.state === 'creatingAnswer' ? 'creatingAnswer' : 'joining')}`
+    }
+    if (type === 'xstate.done.actor.publishOffer') return `offer stored in the room${this.since('publishing')}; waiting for someone to answer`
+    if (type === 'xstate.done.actor.publishAnswer') return `answer stored for the other side${this.since('publishingAnswer')}`
+    if (type === 'xstate.snapshot.pollAnswer') {
+      return event.snapshot?.context === undefined ? undefined : `the answer arrived${this.since('pollingAnswer')}`
+    }
+    if (type === 'PEER.CONNECT') return 'the two browsers reached each other'
+    if (type === 'PEER.CLOSE') return 'the other side closed the connection'
+    if (type === 'PEER.ERROR') return `the connection failed: ${event.error?.message ?? 'unknown error'}`
+    if (type.startsWith('xstate.error.actor.')) return `${eventWords(type)}: ${event.error?.message ?? 'unknown error'}`
+    if (type.startsWith('xstate.after.')) return `gave up waiting: ${eventWords(type)}`
+    if (type.startsWith('xstate.done.actor.')) return eventWords(type)
+    return type
+  }
+}
