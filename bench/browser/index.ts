@@ -71,6 +71,7 @@ const progress = (text: string) => process.stderr.write(`bench: browser: ${text}
  * Chromium is not installed.
  */
 export async function runBrowserSection(runs: number): Promise<BrowserSection | undefined> {
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`the browser section takes a whole number of runs above 0, not ${runs}`)
   if (!existsSync(CHROMIUM)) {
     console.log(`browser: skipped, Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`)
     return undefined
