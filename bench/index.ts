@@ -5,6 +5,7 @@
  *   npm run bench -- --quick      quick run for CI (3 handshakes, 2 s load, fewer rooms)
  *   npm run bench -- --runs 15    handshakes per figure
  *   npm run bench -- --json       also print one JSON object as the last line
+ *   npm run bench -- --browser-runs 5   iterations per browser row (default 15, 3 with --quick)
  *
  * docs/performance.md explains the method and the figures.
  */
@@ -16,6 +17,7 @@ import { directOnce, launcherPair, memoryPair, signalboxOnce } from './connect.j
 import { measureRoomMemory } from './memory.js'
 import { median, round } from './stats.js'
 import { measureThroughput } from './throughput.js'
+import { browserRunsFrom, runBrowserSection } from './browser/index.js'
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -122,5 +124,11 @@ console.log(`signalbox bench${quick ? ' (quick)' : ''}: medians of ${runs} hands
 for (const [name, value, note] of rows) {
   console.log(`${name.padEnd(26)}${String(value).padStart(10)}  ${(verdict.get(name) ?? '').padEnd(34)}${note}`)
 }
-if (json) console.log(JSON.stringify({ ...figures, targets: Object.fromEntries(targets.map(([name, , pass]) => [name, pass])) }))
+
+// The browser section (bench/browser/): signalbox against PeerJS in headless Chromium; skipped without Chromium.
+console.log('')
+const browserSection = await runBrowserSection(browserRunsFrom(args))
+const browserFigures = browserSection ?? { browser: null, peerjs: null }
+
+if (json) console.log(JSON.stringify({ ...figures, ...browserFigures, trickleRatio: null, targets: Object.fromEntries(targets.map(([name, , pass]) => [name, pass])) }))
 process.exit(0)
