@@ -17,7 +17,6 @@ export {
   CONNECT_TIMEOUT_MS,
   MAX_JOIN_ATTEMPTS,
   SIGNAL_TIMEOUT_MS,
-  signalingMachine,
   type PeerActorInput,
   type HoldRoomInput,
   type PeerCommand,
@@ -31,7 +30,8 @@ export {
   type SignalingEvent,
   type SignalingInput,
   type SignalingRole,
-} from './machines/signaling.machine.js'
+} from './machines/signaling.types.js'
+export { signalingMachine } from './machines/signaling.machine.js'
 export { realClock, schedulerFromClock, type SignalingClock } from './time/clock.js'
 export { deriveRoomKey, MAX_SECRET_LENGTH, openSignal, sealSignal, SECRET_KDF_ITERATIONS, secretSchema, validateSecret } from './protocol/sealing.js'
 export {

@@ -8,7 +8,7 @@
  */
 import { exhaustMap, startWith, timer } from 'rxjs'
 import { fromCallback, type EventObject } from 'xstate'
-import type { HoldRoomInput } from '../machines/signaling.machine.js'
+import type { HoldRoomInput } from '../machines/signaling.types.js'
 import { SignalingError } from '../errors.js'
 import { createBusyRecord, encodeRecord, roomAddress } from '../protocol/records.js'
 import type { Participant } from './participant.js'

@@ -8,7 +8,7 @@
  * @module
  */
 import { fromCallback } from 'xstate'
-import type { PeerActorInput, PeerCommand } from '../machines/signaling.machine.js'
+import type { PeerActorInput, PeerCommand } from '../machines/signaling.types.js'
 import { peerError, type PeerLike } from '../peer/simple-peer.js'
 import type { SignalingDeps } from './participant.js'
 

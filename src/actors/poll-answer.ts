@@ -10,7 +10,7 @@
  */
 import { from, mergeMap, type Observable } from 'rxjs'
 import { fromObservable } from 'xstate'
-import type { PollAnswerInput } from '../machines/signaling.machine.js'
+import type { PollAnswerInput } from '../machines/signaling.types.js'
 import { SignalingError } from '../errors.js'
 import { pollForRecord } from '../time/polling.js'
 import { answerAddress, badRecordError, decodeRecord, isRecordExpired, roomAddress, type SessionSignal } from '../protocol/records.js'

@@ -6,7 +6,7 @@
  * @module
  */
 import { fromPromise } from 'xstate'
-import type { PublishAnswerInput, PublishOutput } from '../machines/signaling.machine.js'
+import type { PublishAnswerInput, PublishOutput } from '../machines/signaling.types.js'
 import { answerAddress, createSelfId } from '../protocol/records.js'
 import { publishRecord, type Participant } from './participant.js'
 

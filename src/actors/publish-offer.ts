@@ -6,7 +6,7 @@
  * @module
  */
 import { fromPromise } from 'xstate'
-import type { PublishOfferInput, PublishOutput } from '../machines/signaling.machine.js'
+import type { PublishOfferInput, PublishOutput } from '../machines/signaling.types.js'
 import { createSelfId, roomAddress } from '../protocol/records.js'
 import { publishRecord, type Participant } from './participant.js'
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { fromPromise } from 'xstate'
-import type { ReadRoomInput, RoomOffer } from '../machines/signaling.machine.js'
+import type { ReadRoomInput, RoomOffer } from '../machines/signaling.types.js'
 import { SignalingError } from '../errors.js'
 import { badRecordError, decodeRecord, isRecordExpired, roomAddress } from '../protocol/records.js'
 import { storeCall, type Participant } from './participant.js'

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ANSWER_TIMEOUT_MS, CONNECT_TIMEOUT_MS, SIGNAL_TIMEOUT_MS } from '../machines/signaling.machine.js'
+import { ANSWER_TIMEOUT_MS, CONNECT_TIMEOUT_MS, SIGNAL_TIMEOUT_MS } from '../machines/signaling.types.js'
 
 /** Words for the parts of a transition; every field is optional and merged over {@link SIGNALING_VOCABULARY}. */
 export interface LabelVocabulary {

@@ -7,7 +7,8 @@
  */
 import type { ActorOptions } from 'xstate'
 import * as v from 'valibot'
-import type { signalingMachine, SignalingInput } from '../machines/signaling.machine.js'
+import type { signalingMachine } from '../machines/signaling.machine.js'
+import type { SignalingInput } from '../machines/signaling.types.js'
 import type { PeerFactory, PeerLike, SimplePeerFactoryOptions, SimplePeerInstance } from '../peer/simple-peer.js'
 import { MAX_APP_ID_LENGTH } from '../protocol/records.js'
 import { secretSchema } from '../protocol/sealing.js'

@@ -1,0 +1,122 @@
+/**
+ * The signaling statechart's vocabulary: its default timeouts, input, context,
+ * events, and the input and output of each actor it invokes by name.
+ *
+ * @module
+ */
+import type { SignalingError } from '../errors.js'
+import type { SessionSignal } from '../protocol/records.js'
+
+/** How long the peer may take to produce its offer or answer, in ms. */
+export const SIGNAL_TIMEOUT_MS = 15_000
+/** How long the initiator waits for someone to answer, in ms. */
+export const ANSWER_TIMEOUT_MS = 120_000
+/** How long the peers may take to connect once offer and answer are exchanged, in ms. */
+export const CONNECT_TIMEOUT_MS = 30_000
+/** How many times one join reads the room again after losing the race to create it (glare). */
+export const MAX_JOIN_ATTEMPTS = 3
+
+/** Which side of the call a participant is. */
+export type SignalingRole = 'initiator' | 'recipient'
+
+/** An offer found in a room: what to answer, and where to store the answer. */
+export interface RoomOffer {
+  signal: SessionSignal
+  targetId: string
+}
+
+/** What the machine starts with; every field is optional. */
+export interface SignalingInput {
+  /** Join this room at once instead of waiting for `JOIN`. */
+  room?: string
+  /** Part of every store address. Default `example.signaling.v1`. */
+  appId?: string
+  /** See {@link SIGNAL_TIMEOUT_MS}. */
+  signalTimeoutMs?: number
+  /** See {@link ANSWER_TIMEOUT_MS}. */
+  answerTimeoutMs?: number
+  /** See {@link CONNECT_TIMEOUT_MS}. */
+  connectTimeoutMs?: number
+  /** See {@link MAX_JOIN_ATTEMPTS}. */
+  maxJoinAttempts?: number
+}
+
+/** The machine's context: plain data only, so inspectors can show all of it. */
+export interface SignalingContext {
+  room: string | null
+  appId: string
+  role: SignalingRole | null
+  /** The id at which this participant's answer is expected (initiator) or which it wrote in its answer (recipient). */
+  selfId: string | null
+  /** The id the other side asked us to answer at (recipient). */
+  targetId: string | null
+  localSignal: SessionSignal | null
+  remoteSignal: SessionSignal | null
+  /** Set when the recipient's peer connected before its answer was acknowledged by the store. */
+  peerConnected: boolean
+  error: SignalingError | null
+  /** Attempts of this join so far (glare sends the loser back to `joining`). */
+  attempt: number
+  signalTimeoutMs: number
+  answerTimeoutMs: number
+  connectTimeoutMs: number
+  maxJoinAttempts: number
+}
+
+/** Events the machine accepts. `PEER.*` come from the peer actor. */
+export type SignalingEvent =
+  | { type: 'JOIN'; room: string }
+  | { type: 'HANGUP' }
+  | { type: 'RETRY' }
+  | { type: 'PEER.SIGNAL'; signal: SessionSignal }
+  | { type: 'PEER.CONNECT' }
+  | { type: 'PEER.ERROR'; error: SignalingError }
+  | { type: 'PEER.CLOSE' }
+
+/** What the machine sends its peer actor. */
+export type PeerCommand = { type: 'SIGNAL'; signal: SessionSignal }
+
+/** Input of the `peer` actor. */
+export interface PeerActorInput {
+  initiator: boolean
+}
+/** Input of the `readRoom` actor. */
+export interface ReadRoomInput {
+  room: string
+  appId: string
+}
+/** Input of the `publishOffer` actor. */
+export interface PublishOfferInput {
+  room: string
+  appId: string
+  signal: SessionSignal
+  /** The offer's lifetime: the answer timeout plus the connect timeout, so a crashed initiator's offer goes away. */
+  ttlMs: number
+}
+/** Output of `publishOffer` and `publishAnswer`: the id this participant wrote as its `targetId`. */
+export interface PublishOutput {
+  selfId: string
+}
+/** Input of the `pollAnswer` actor: where the answer is expected, and the offer to publish again should the store lose it. */
+export interface PollAnswerInput {
+  selfId: string
+  appId: string
+  room: string
+  signal: SessionSignal
+  ttlMs: number
+}
+/** Input of the `holdRoom` actor: the room of a call in progress, and our role in it. */
+export interface HoldRoomInput {
+  room: string
+  appId: string
+  role: SignalingRole
+}
+/** Input of the `publishAnswer` actor. */
+export interface PublishAnswerInput {
+  room: string
+  appId: string
+  targetId: string
+  signal: SessionSignal
+  /** The answer's lifetime: the connect timeout (the recipient gives up then). */
+  ttlMs: number
+}
