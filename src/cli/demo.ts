@@ -11,6 +11,7 @@ import type { SignalingOptions } from '../engine/options.js'
 import { isSignalingError } from '../errors.js'
 import type { SimplePeerInstance } from '../peer/simple-peer.js'
 import type { MemoryStore } from '../stores/memory.js'
+import { printable } from './printable.js'
 
 /** What {@link runDemo} needs. */
 export interface DemoOptions {
@@ -45,7 +46,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         if (paths[who]!.at(-1) === snapshot.value) return
         paths[who]!.push(snapshot.value)
         const error = snapshot.context.error
-        say(who, snapshot.value === 'failed' && error !== null ? `failed  ${error.code}: ${error.message}` : snapshot.value)
+        say(who, snapshot.value === 'failed' && error !== null ? `failed  ${error.code}: ${printable(error.message)}` : snapshot.value)
       },
     })
 
@@ -62,7 +63,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const heard = (who: string, peer: SimplePeerInstance) =>
       new Promise<void>((resolve) =>
         peer.once('data', (data: Uint8Array) => {
-          say(who, `received "${new TextDecoder().decode(data)}"`)
+          say(who, `received "${printable(new TextDecoder().decode(data))}"`)
           resolve()
         }),
       )
@@ -80,7 +81,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     return 0
   } catch (error) {
     write('')
-    write(isSignalingError(error) ? `demo failed: ${error.code}: ${error.message}` : `demo failed: ${String(error)}`)
+    write(isSignalingError(error) ? `demo failed: ${error.code}: ${printable(error.message)}` : `demo failed: ${printable(String(error))}`)
     return 1
   }
 }

@@ -1,25 +1,36 @@
 /**
  * The `signalbox` command line as a commander program: `serve`, `join <room>`
- * and `demo`, their options, and the stores they meet through. Limits come
- * from the layers that own them. docs/cli.md documents each command.
+ * and `demo`, their options with their defaults (shown by `--help`), the
+ * stores they meet through, `--version`, and the exit codes: 0 on success, 1
+ * on a failure (printed as `signalbox: ERR_…: message`), 2 on bad arguments.
+ * Limits and defaults come from the layers that own them. docs/cli.md documents each command.
  *
  * @module
  */
-import { Command, InvalidArgumentError } from 'commander'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import * as v from 'valibot'
 import { MAX_TIMEOUT_MS } from '../engine/options.js'
-import { isSignalingError } from '../errors.js'
+import { isSignalingError, SignalingError, toSignalingError, type SignalingErrorCode } from '../errors.js'
+import { ANSWER_TIMEOUT_MS, CONNECT_TIMEOUT_MS } from '../machines/signaling.machine.js'
+import { DEFAULT_APP_ID } from '../protocol/records.js'
 import { DEFAULT_HOST, DEFAULT_PORT } from '../server/serve.js'
-import { SafeLauncherStore } from '../stores/launcher/store.js'
+import { MAX_HANDLES_PER_TOKEN } from '../server/sessions.js'
+import { REQUEST_TIMEOUT_MS, SafeLauncherStore } from '../stores/launcher/store.js'
 import { MemoryStore } from '../stores/memory.js'
-import { MAX_RECORD_TTL_MS } from '../stores/store.js'
+import { DEFAULT_RECORD_TTL_MS, MAX_RECORD_TTL_MS } from '../stores/store.js'
 import type { SignalStore } from '../stores/store.js'
 import { runDemo } from './demo.js'
 import { runJoin } from './join.js'
+import { printable } from './printable.js'
 import { runServe } from './serve.js'
+import { packageVersion } from './version.js'
 
 /** Highest TCP port. */
 export const MAX_PORT = 65_535
+/** Exit code of a failure (`signalbox: ERR_…: message` on stderr). */
+export const EXIT_FAILURE = 1
+/** Exit code of bad arguments (commander's message on stderr), as shells' builtins use. */
+export const EXIT_USAGE = 2
 
 /** A commander parser for whole numbers from `min` to `max` (without `max`, any size the server then checks). */
 export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
@@ -32,20 +43,37 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (value:
   }
 }
 
-/** Prints the error (its code first) on stderr and exits 1. */
-function fail(error: unknown): never {
-  const text = isSignalingError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error)
-  process.stderr.write(`signalbox: ${text}\n`)
-  process.exit(1)
+/** An option whose `--help` line ends in `(default: <shown>)`: with `value` as its default, or (none given) only described. */
+function option(flags: string, description: string, shown: string, value?: unknown, parse?: (value: string) => unknown): Option {
+  const made = new Option(flags, value === undefined ? `${description} (default: ${shown})` : description)
+  if (parse !== undefined) made.argParser(parse)
+  return value === undefined ? made : made.default(value, shown)
+}
+
+/** Prints the error as `signalbox: ERR_…: message` on stderr (`fallback` naming what is not a SignalingError) and exits 1. */
+function fail(error: unknown, fallback: SignalingErrorCode): never {
+  const known = toSignalingError(error, fallback)
+  process.stderr.write(`signalbox: ${known.code}: ${printable(known.message)}\n`)
+  process.exit(EXIT_FAILURE)
 }
 
 async function loadWrtc() {
-  return (await import('@roamhq/wrtc')).default
+  try {
+    return (await import('@roamhq/wrtc')).default
+  } catch (error) {
+    throw new SignalingError('ERR_WEBRTC_UNSUPPORTED', "Node's WebRTC could not be loaded: install it with npm install @roamhq/wrtc.", { cause: error })
+  }
 }
 
 /** The store `join` meets through: the server at `--server`, or (with a note on stderr) memory in this process. */
-export function joinStore(options: { server?: string; push: boolean }): SignalStore {
-  if (options.server !== undefined) return new SafeLauncherStore({ url: options.server, watch: options.push })
+export function joinStore(options: { server?: string; push: boolean; requestTimeout?: number }): SignalStore {
+  if (options.server !== undefined) {
+    return new SafeLauncherStore({
+      url: options.server,
+      watch: options.push,
+      ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
+    })
+  }
   process.stderr.write('No --server given: using an in-memory store in this process, so only a participant in this same process can meet you (see signalbox demo).\n')
   return new MemoryStore()
 }
@@ -64,10 +92,12 @@ interface JoinFlags {
   message?: string
   json?: boolean
   push: boolean
+  stay?: boolean
   appId?: string
   secret?: string
   answerTimeout?: number
   connectTimeout?: number
+  requestTimeout?: number
 }
 
 /** Builds the `signalbox` program; `await createProgram().parseAsync()` runs it on `process.argv`. */
@@ -75,33 +105,38 @@ export function createProgram(): Command {
   const program = new Command()
     .name('signalbox')
     .description('Connect two WebRTC peers through a shared key-value store.')
+    .version(packageVersion(), '-V, --version', 'print the version of signalbox')
     .showHelpAfterError()
+    // Bad arguments exit 2 (help and version 0) after commander printed its message; inherited by the commands below.
+    .exitOverride((error: CommanderError) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
 
   program
     .command('serve')
     .description('run a SAFE Launcher API 0.5 server (the store participants meet through)')
-    .option('--host <host>', 'address to listen on', DEFAULT_HOST)
-    .option('--port <port>', 'port to listen on (0: any free port)', wholeNumber(0, MAX_PORT), DEFAULT_PORT)
-    .option('--record-ttl <ms>', 'lifetime of a record nobody removed, in ms', wholeNumber(1, MAX_RECORD_TTL_MS))
-    .option('--max-handles <count>', 'handles one token may hold open', wholeNumber(1))
-    .option('--redis <url>', 'keep records in Redis (redis://host:port), shared by every instance using it')
-    .option('--quiet', 'no log line per request')
+    .addOption(option('--host <host>', 'address to listen on', DEFAULT_HOST, DEFAULT_HOST))
+    .addOption(option('--port <port>', 'port to listen on (0: any free port)', String(DEFAULT_PORT), DEFAULT_PORT, wholeNumber(0, MAX_PORT)))
+    .addOption(option('--record-ttl <ms>', 'lifetime of a record nobody removed, in ms', String(DEFAULT_RECORD_TTL_MS), undefined, wholeNumber(1, MAX_RECORD_TTL_MS)))
+    .addOption(option('--max-handles <count>', 'handles one token may hold open', String(MAX_HANDLES_PER_TOKEN), undefined, wholeNumber(1)))
+    .addOption(option('--redis <url>', 'keep records in Redis (redis://host:port), shared by every instance using it', 'none, records in memory'))
+    .addOption(option('--quiet', 'no log line per request', 'off'))
     .action(async (flags: ServeFlags) => {
-      await runServe(flags).catch(fail)
+      await runServe(flags).catch((error: unknown) => fail(error, 'ERR_INVALID_OPTION'))
     })
 
   program
     .command('join')
     .description('join a room as one participant, with real WebRTC')
     .argument('<room>', 'the room to meet in')
-    .option('--server <url>', 'a SAFE Launcher API, such as http://127.0.0.1:8100/0.5/ (default: an in-memory store in this process)')
-    .option('--message <text>', 'a line to send once connected')
-    .option('--json', 'one JSON object a line: { state, ms }, { sent }, { received }')
-    .option('--no-push', 'poll the server every 2 s instead of using its push read')
-    .option('--app-id <id>', 'the app id in every address (default example.signaling.v1)')
-    .option('--secret <secret>', 'a room secret: offer and answer are encrypted end to end; the other side needs the same one')
-    .option('--answer-timeout <ms>', 'how long to wait for someone to answer', wholeNumber(1, MAX_TIMEOUT_MS))
-    .option('--connect-timeout <ms>', 'how long the peers may take to connect', wholeNumber(1, MAX_TIMEOUT_MS))
+    .addOption(option('--server <url>', 'a SAFE Launcher API, such as http://127.0.0.1:8100/0.5/', 'none, an in-memory store in this process'))
+    .addOption(option('--message <text>', 'a line to send once connected', 'none'))
+    .addOption(option('--json', 'one JSON object a line: { state, ms }, { waiting }, { sent }, { received }', 'off'))
+    .addOption(option('--no-push', 'poll the server every 2 s instead of using its push read', 'push on'))
+    .addOption(option('--stay', 'stay in the call when stdin ends (for join … </dev/null &): hang up with Ctrl-C or SIGTERM, or when the other side does', 'off'))
+    .addOption(option('--app-id <id>', 'the app id in every address', DEFAULT_APP_ID))
+    .addOption(option('--secret <secret>', 'a room secret: offer and answer are encrypted end to end; the other side needs the same one', 'none'))
+    .addOption(option('--answer-timeout <ms>', 'how long the initiator waits for someone to answer, in ms', String(ANSWER_TIMEOUT_MS), undefined, wholeNumber(1, MAX_TIMEOUT_MS)))
+    .addOption(option('--connect-timeout <ms>', 'how long the peers may take to connect, in ms', String(CONNECT_TIMEOUT_MS), undefined, wholeNumber(1, MAX_TIMEOUT_MS)))
+    .addOption(option('--request-timeout <ms>', 'how long one request to --server may take before it counts as unavailable, in ms', String(REQUEST_TIMEOUT_MS), undefined, wholeNumber(1, MAX_TIMEOUT_MS)))
     .action(async (room: string, flags: JoinFlags) => {
       const hangup = new AbortController()
       process.once('SIGINT', () => hangup.abort())
@@ -113,7 +148,13 @@ export function createProgram(): Command {
           wrtc: await loadWrtc(),
           json: flags.json === true,
           input: process.stdin,
+          stay: flags.stay === true,
           signal: hangup.signal,
+          invite: {
+            ...(flags.server === undefined ? {} : { server: flags.server }),
+            ...(flags.appId === undefined ? {} : { appId: flags.appId }),
+            secret: flags.secret !== undefined,
+          },
           ...(flags.message === undefined ? {} : { message: flags.message }),
           signaling: {
             ...(flags.appId === undefined ? {} : { appId: flags.appId }),
@@ -124,17 +165,21 @@ export function createProgram(): Command {
         })
         process.exit(code)
       } catch (error) {
-        fail(error)
+        fail(error, isSignalingError(error) ? error.code : 'ERR_PEER')
       }
     })
 
   program
     .command('demo')
     .description('two participants in this process meet through the in-memory store and connect with real WebRTC')
-    .option('--room <name>', 'the room to meet in (default: a random one)')
+    .addOption(option('--room <name>', 'the room to meet in', 'a random one'))
     .action(async (flags: { room?: string }) => {
-      const options = { store: new MemoryStore(), wrtc: await loadWrtc(), ...(flags.room === undefined ? {} : { room: flags.room }) }
-      process.exitCode = await runDemo(options)
+      try {
+        const options = { store: new MemoryStore(), wrtc: await loadWrtc(), ...(flags.room === undefined ? {} : { room: flags.room }) }
+        process.exitCode = await runDemo(options)
+      } catch (error) {
+        fail(error, 'ERR_PEER')
+      }
     })
 
   return program

@@ -1,11 +1,14 @@
 /**
  * `signalbox serve`: starts the SAFE Launcher API 0.5 server, prints where it
- * listens, and stops it gracefully on SIGINT and SIGTERM.
+ * listens, and stops it gracefully on SIGINT and SIGTERM. Its request log
+ * lines carry what clients sent (the URL), so they are printed through ./printable.ts.
  *
  * @module
  */
+import { SignalingError } from '../errors.js'
 import { startServer, stopOnSignals } from '../server/serve.js'
 import { findWebRoot } from '../server/web.js'
+import { printable } from './printable.js'
 
 /** What {@link runServe} needs: the parsed `serve` options. */
 export interface ServeCommandOptions {
@@ -25,7 +28,7 @@ export interface ServeCommandOptions {
   onStopped?: () => void
 }
 
-/** Starts the server and prints its banner; rejects when it cannot listen (a port in use names the port). */
+/** Starts the server and prints its banner; rejects when it cannot listen (a port in use: `ERR_INVALID_OPTION` naming the port). */
 export async function runServe(options: ServeCommandOptions): Promise<void> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
   const webRoot = findWebRoot()
@@ -38,11 +41,11 @@ export async function runServe(options: ServeCommandOptions): Promise<void> {
       ...(options.maxHandles === undefined ? {} : { maxHandlesPerToken: options.maxHandles }),
       ...(options.redis === undefined ? {} : { redisUrl: options.redis }),
       ...(webRoot === undefined ? {} : { webRoot }),
-      ...(options.quiet === true ? {} : { log: write }),
+      ...(options.quiet === true ? {} : { log: (line: string) => write(printable(line)) }),
     })
   } catch (error) {
     if ((error as { code?: unknown }).code === 'EADDRINUSE') {
-      throw new Error(`port ${options.port} on ${options.host} is in use: stop what runs there or pass another --port`, { cause: error })
+      throw new SignalingError('ERR_INVALID_OPTION', `Port ${options.port} on ${options.host} is in use: stop what runs there or pass another --port.`, { cause: error })
     }
     throw error
   }
