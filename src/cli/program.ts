@@ -11,7 +11,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import * as v from 'valibot'
 import { MAX_TIMEOUT_MS } from '../engine/options.js'
 import { isSignalingError, SignalingError, toSignalingError, type SignalingErrorCode } from '../errors.js'
-import { ANSWER_TIMEOUT_MS, CONNECT_TIMEOUT_MS } from '../machines/signaling.machine.js'
+import { ANSWER_TIMEOUT_MS, CONNECT_TIMEOUT_MS } from '../machines/signaling.types.js'
 import { DEFAULT_APP_ID } from '../protocol/records.js'
 import { DEFAULT_HOST, DEFAULT_PORT } from '../server/serve.js'
 import { MAX_HANDLES_PER_TOKEN } from '../server/sessions.js'
