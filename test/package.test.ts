@@ -17,7 +17,7 @@ import { build as esbuild } from 'esbuild'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { build as viteBuild } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BROWSER_APP, MODULE_INDEX, NODE_CONSUMER, NODE_ONLY, PREBUILT_APP, tsconfig, VITE_INDEX } from './package/fixtures.js'
+import { BROWSER_APP, MISSING_WRTC, MODULE_INDEX, NODE_CONSUMER, NODE_ONLY, PREBUILT_APP, tsconfig, VITE_INDEX } from './package/fixtures.js'
 
 const run = promisify(execFile)
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -77,6 +77,15 @@ describe('the packed package', () => {
     const attw = join(ROOT, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js')
     await run(process.execPath, [attw, tarball, '--profile', 'esm-only'], { cwd: ROOT, timeout: STEP_TIMEOUT_MS })
   }, 2 * STEP_TIMEOUT_MS)
+
+  it('names the package to install when an optional one is missing: ERR_MISSING_DEPENDENCY for @roamhq/wrtc', async () => {
+    mkdirSync(join(project, 'node-app'), { recursive: true })
+    writeFileSync(join(project, 'node-app', 'missing.mjs'), MISSING_WRTC)
+    const { stdout } = await run(process.execPath, [join(project, 'node-app', 'missing.mjs')], { cwd: project, timeout: STEP_TIMEOUT_MS })
+    const error = JSON.parse(stdout) as { name: string; code: string; message: string }
+    expect(error).toMatchObject({ name: 'SignalingError', code: 'ERR_MISSING_DEPENDENCY' })
+    expect(error.message).toContain('npm install @roamhq/wrtc')
+  }, STEP_TIMEOUT_MS)
 
   it('type-checks a strict Node consumer of every entry with skipLibCheck false', async () => {
     mkdirSync(join(project, 'node-app'), { recursive: true })

@@ -85,3 +85,14 @@ export const MODULE_INDEX = '<!doctype html><html><body><script type="module" sr
 /** The same app on the prebuilt module, without a bundler. */
 export const PREBUILT_APP = BROWSER_APP.replace("from 'signalbox'", "from './signalbox.min.js'")
   .replace('(error: unknown)', '(error)')
+
+/** A Node program loading WebRTC where @roamhq/wrtc is not installed: prints the error as JSON. */
+export const MISSING_WRTC = `
+import { loadWrtc } from 'signalbox'
+try {
+  await loadWrtc()
+  console.log('{}')
+} catch (error) {
+  console.log(JSON.stringify({ name: error.name, code: error.code, message: error.message }))
+}
+`
