@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   ERR_WEBRTC_UNSUPPORTED:
     "No WebRTC implementation was found: in Node pass { wrtc } from '@roamhq/wrtc'; in a browser use one with RTCPeerConnection.",
   ERR_CLOSED: 'The call was hung up: join again to start a new call.',
+  ERR_MISSING_DEPENDENCY:
+    'An optional package this feature needs is not installed: run the npm install command in this message.',
   ERR_NOT_PROVIDED:
     'The signaling machine was started without an implementation for one of its actors: use createSignaling() or machine.provide().',
 } as const

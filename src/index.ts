@@ -1,12 +1,16 @@
 /**
  * signalbox: connect two WebRTC peers through a shared key-value store.
  *
+ * This is the browser-safe entry (the `browser` and `default` conditions of
+ * `signalbox`): it imports no Node module, so bundlers need no aliases or
+ * polyfills. Node gets `./node.ts`, which adds {@link loadWrtc}.
+ *
  * @example
  * ```ts
- * import wrtc from '@roamhq/wrtc'
- * import { createSignaling } from 'signalbox'
+ * import { createSignaling, SafeLauncherStore } from 'signalbox'
  *
- * const call = createSignaling({ wrtc }).join('my-room')
+ * const store = new SafeLauncherStore({ url: 'http://127.0.0.1:8100/0.5/' })
+ * const call = createSignaling({ store }).join('my-room')
  * const peer = await call.connected
  * ```
  *
@@ -68,8 +72,11 @@ export {
   type PeerFactory,
   type PeerFactoryOptions,
   type PeerLike,
+  type SimplePeerEvents,
   type SimplePeerFactoryOptions,
   type SimplePeerInstance,
+  type SimplePeerOptions,
+  type WrtcImplementation,
 } from './peer/simple-peer.js'
 export { POLL_INTERVAL_MS, pollForRecord, type PollOptions } from './time/polling.js'
 export {

@@ -1,29 +1,17 @@
 /**
- * The WebRTC seam: what the engine needs of a peer ({@link PeerLike}), the
- * factory that makes simple-peer instances (`trickle: false`, `wrtc` injected
- * in Node), and the mapping of simple-peer's errors to signalbox codes.
+ * The WebRTC seam: the factory that makes simple-peer instances
+ * (`trickle: false`, `wrtc` injected in Node), and the mapping of
+ * simple-peer's errors to signalbox codes. The peer types are in ./types.ts.
  *
  * @module
  */
-import SimplePeer from 'simple-peer'
+// '#simple-peer' is simple-peer's Node build in Node and its self-contained browser build
+// in bundlers for the browser (package.json "imports"), so no bundler needs an alias.
+import SimplePeer from '#simple-peer'
 import { SignalingError, type SignalingErrorCode } from '../errors.js'
-import type { SessionSignal } from '../protocol/records.js'
+import type { PeerLike, SimplePeerInstance, SimplePeerOptions, WrtcImplementation } from './types.js'
 
-/** The part of a simple-peer instance the engine uses; `signalbox/testing`'s `FakePeer` has it too. */
-export interface PeerLike {
-  /** Hands the remote description to the peer. */
-  signal(data: SessionSignal): void
-  /** Sends on the data channel once connected. */
-  send(data: string | Uint8Array): void
-  /** Closes the connection and releases it. */
-  destroy(error?: Error): void
-  on(event: 'signal', listener: (data: SessionSignal) => void): this
-  on(event: 'connect' | 'close', listener: () => void): this
-  on(event: 'error', listener: (error: Error & { code?: string }) => void): this
-  on(event: 'data', listener: (data: Uint8Array) => void): this
-  on(event: 'stream', listener: (stream: MediaStream) => void): this
-  removeAllListeners(event?: string): this
-}
+export type { PeerLike, SimplePeerEvents, SimplePeerInstance, SimplePeerOptions, WrtcImplementation } from './types.js'
 
 /** What a {@link PeerFactory} is asked for. */
 export interface PeerFactoryOptions {
@@ -39,15 +27,12 @@ export type PeerFactory<TPeer extends PeerLike = PeerLike> = (options: PeerFacto
 /** Options of {@link createSimplePeerFactory}. */
 export interface SimplePeerFactoryOptions {
   /** The WebRTC implementation; required in Node (`import wrtc from '@roamhq/wrtc'`), the browser's own otherwise. */
-  wrtc?: SimplePeer.Options['wrtc']
+  wrtc?: WrtcImplementation
   /** STUN and TURN servers. Default: none (host candidates only, enough on one machine or one LAN). */
   iceServers?: RTCIceServer[]
   /** Further simple-peer options; `initiator`, `trickle` and `stream` are set by signalbox. */
-  peerOptions?: Omit<SimplePeer.Options, 'initiator' | 'trickle' | 'stream' | 'wrtc'>
+  peerOptions?: SimplePeerOptions
 }
-
-/** A simple-peer instance, the peer type the default factory makes. */
-export type SimplePeerInstance = SimplePeer.Instance
 
 /**
  * A factory of simple-peer instances with `trickle: false`, as the seed app
@@ -56,14 +41,15 @@ export type SimplePeerInstance = SimplePeer.Instance
 export function createSimplePeerFactory(options: SimplePeerFactoryOptions = {}): PeerFactory<SimplePeerInstance> {
   return ({ initiator, stream }) => {
     try {
-      return new SimplePeer({
-        ...options.peerOptions,
+      const peer = new SimplePeer({
+        ...(options.peerOptions as SimplePeer.Options | undefined),
         initiator,
         trickle: false,
         ...(stream === undefined ? {} : { stream }),
-        ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc }),
+        ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc as NonNullable<SimplePeer.Options['wrtc']> }),
         config: { ...options.peerOptions?.config, iceServers: options.iceServers ?? [] },
       })
+      return peer as unknown as SimplePeerInstance
     } catch (error) {
       throw peerError(error)
     }

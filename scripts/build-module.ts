@@ -1,0 +1,52 @@
+/**
+ * Builds the prebuilt ES module of the browser entry, for a plain
+ * `<script type="module">` without a bundler (as PeerJS ships peerjs.min.js):
+ * dist/browser/signalbox.min.js, minified, with its source map and a
+ * declaration file that points at the package's own types. `npm run build`
+ * runs it; the package ships it.
+ */
+import { build, type BuildOptions } from 'esbuild'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+
+/** Where the prebuilt module goes. */
+export const MODULE_DIST = fileURLToPath(new URL('../dist/browser/', import.meta.url))
+/** The prebuilt module's file name. */
+export const MODULE_FILE = 'signalbox.min.js'
+/** The browsers the module targets: those with WebRTC data channels and ES2022. */
+export const MODULE_TARGET = 'es2022'
+
+/**
+ * The esbuild options of a browser bundle of `entry`, as a user's bundler
+ * would make it from the installed package: the `browser` condition, no
+ * aliases, no polyfills. Shared with bench/bundle-size.ts.
+ */
+export function browserBundleOptions(entry: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: MODULE_TARGET,
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  }
+}
+
+/** Builds dist/browser/signalbox.min.js (+ .map and .d.ts) from src/index.ts. */
+export async function buildModule(): Promise<string> {
+  await mkdir(MODULE_DIST, { recursive: true })
+  const outfile = `${MODULE_DIST}${MODULE_FILE}`
+  await build({
+    ...browserBundleOptions(fileURLToPath(new URL('../src/index.ts', import.meta.url))),
+    outfile,
+    sourcemap: true,
+  })
+  await writeFile(`${MODULE_DIST}signalbox.min.d.ts`, "export * from '../src/index.js'\n")
+  return outfile
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(`built the browser module: ${await buildModule()}`)
+}
