@@ -77,7 +77,6 @@ export {
   MAX_ROOM_LENGTH,
   RECORD_VERSION,
   roomAddress,
-  UNVERSIONED_TYPE_TAG,
   validateRoomName,
   type RecordOptions,
   type SessionSignal,
@@ -86,15 +85,10 @@ export {
 export { isTransientError, RETRY_BASE_DELAY_MS, retryTransient, STORE_RETRIES, type RetryOptions } from './time/retry.js'
 export { MAX_MEMORY_RECORDS, MemoryRecords, MemoryStore, type MemoryStoreOptions } from './stores/memory.js'
 export { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './stores/records.js'
-export {
-  DEFAULT_LAUNCHER_URL,
-  nameOf,
-  REQUEST_TIMEOUT_MS,
-  SafeLauncherStore,
-  WATCH_WAIT_MS,
-  type LauncherApp,
-  type SafeLauncherStoreOptions,
-} from './stores/launcher/store.js'
+export { SafeLauncherStore, type SafeLauncherStoreOptions } from './stores/launcher/store.js'
+export { REQUEST_TIMEOUT_MS } from './stores/launcher/client.js'
+export { nameOf } from './stores/launcher/handles.js'
+export { DEFAULT_LAUNCHER_URL, UNVERSIONED_TYPE_TAG, WATCH_WAIT_MS, type LauncherApp } from './launcher/api.js'
 export {
   checkAddress,
   checkData,

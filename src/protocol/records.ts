@@ -10,8 +10,6 @@ import { SignalingError } from '../errors.js'
 
 /** The app id the seed used; part of every address. */
 export const DEFAULT_APP_ID = 'example.signaling.v1'
-/** SAFE structured data's type tag for unversioned data, which the records are. */
-export const UNVERSIONED_TYPE_TAG = 500
 /** Largest encoded record (the base64 text), in bytes: the SAFE structured-data limit. */
 export const MAX_RECORD_BYTES = 100 * 1024
 /** Longest room name, in characters. */
