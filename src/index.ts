@@ -78,6 +78,8 @@ export {
   RECORD_VERSION,
   roomAddress,
   validateRoomName,
+  BUSY_OFFER_SDP,
+  type BusyRecordOptions,
   type RecordOptions,
   type SessionSignal,
   type SignalRecord,

@@ -279,7 +279,7 @@ export function provideSignaling<TPeer extends PeerLike>(deps: SignalingDeps<TPe
         let active = true
         /** Our offer becomes the busy marker, renewed while the call lasts; a failure leaves the room looking free, never the call hurt. */
         const hold = async (): Promise<void> => {
-          const marker = createBusyRecord({ now: clock.now(), ttlMs: BUSY_TTL_MS })
+          const marker = createBusyRecord({ now: clock.now(), ttlMs: BUSY_TTL_MS, room: input.room })
           try {
             await store.update(address, encodeRecord(marker), { ttlMs: BUSY_TTL_MS })
           } catch (error) {

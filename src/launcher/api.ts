@@ -20,10 +20,14 @@ export const DEFAULT_LAUNCHER_URL = 'http://localhost:8100/0.5/'
 export const LAUNCHER_ROUTES = {
   auth: 'auth',
   dataId: 'data-id/structured-data',
+  /** `DELETE` drops the handle; `GET` serialises it. */
   dataIdHandle: 'data-id/:handleId',
+  /** `POST` deserialises a data id, as the Launcher 0.5 router declared it (with the slash). */
+  dataIdDeserialise: 'data-id/',
   cipherOpts: 'cipher-opts/:encType/:keyHandle?',
   cipherOptsHandle: 'cipher-opts/:handleId',
-  structuredData: 'structured-data',
+  /** `POST` creates: as the Launcher 0.5 router declared it, with the slash that safe-js sends (the server takes it without too). */
+  structuredData: 'structured-data/',
   structuredDataFromDataId: 'structured-data/handle/:dataIdHandle',
   dropStructuredData: 'structured-data/handle/:handleId',
   structuredDataItem: 'structured-data/:handleId',

@@ -51,7 +51,8 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   })
 
   app.decorateRequest('session', null)
-  app.addContentTypeParser(['application/octet-stream', 'text/plain'], { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+  // Raw bytes for every body that is not JSON, with or without a Content-Type (safe-js sends deserialise's bytes without one).
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
   void app.register(cors, {
     origin: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],

@@ -42,13 +42,16 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
     dataVersionLength: handle.typeTag === VERSIONED_TYPE_TAG ? 1 : 0,
   })
 
-  api.post(`/${ROUTES.structuredData}`, async (request) => {
+  const create = async (request: FastifyRequest) => {
     const session = requireWriter(request)
     const { name, typeTag, cipherOpts, data } = parseRequest(createBody, request.body)
     checkCipherOpts(cipherOpts, session.handles)
     checkDataSize(data)
     return { handleId: session.handles.add({ kind: 'structuredData', name, typeTag, data, version: 0, owner: session.owner }) }
-  })
+  }
+  // With the Launcher's trailing slash (as safe-js sends it), and without.
+  api.post(`/${ROUTES.structuredData}`, create)
+  api.post(`/${ROUTES.structuredData.replace(/\/$/, '')}`, create)
 
   api.put<HandleParams>(`/${ROUTES.structuredDataItem}`, async (request, reply) => {
     const session = requireWriter(request)
