@@ -96,8 +96,9 @@ export {
   RECORD_VERSION,
   roomAddress,
   roomNameSchema,
-  UNVERSIONED_TYPE_TAG,
   validateRoomName,
+  BUSY_OFFER_SDP,
+  type BusyRecordOptions,
   type RecordOptions,
   type SessionSignal,
   type SignalRecord,
@@ -106,15 +107,10 @@ export { isTransientError, MAX_STORE_RETRIES, RETRY_BASE_DELAY_MS, retryTransien
 export { MAX_MEMORY_RECORDS, MemoryRecords, MemoryStore, MemoryTable, type MemoryStoreOptions } from './stores/memory.js'
 export { TableStore, tableErrors, type SharedTable, type TableEntry } from './stores/table.js'
 export { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './stores/records.js'
-export {
-  DEFAULT_LAUNCHER_URL,
-  nameOf,
-  REQUEST_TIMEOUT_MS,
-  SafeLauncherStore,
-  WATCH_WAIT_MS,
-  type LauncherApp,
-  type SafeLauncherStoreOptions,
-} from './stores/launcher/store.js'
+export { SafeLauncherStore, type SafeLauncherStoreOptions } from './stores/launcher/store.js'
+export { REQUEST_TIMEOUT_MS } from './stores/launcher/client.js'
+export { nameOf } from './stores/launcher/handles.js'
+export { DEFAULT_LAUNCHER_URL, UNVERSIONED_TYPE_TAG, WATCH_WAIT_MS, type LauncherApp } from './launcher/api.js'
 export {
   abortable,
   addressSchema,

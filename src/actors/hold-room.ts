@@ -27,7 +27,7 @@ export function holdRoomActor(participant: Participant) {
     const controller = new AbortController()
     const { signal } = controller
     const hold = async (): Promise<void> => {
-      const data = encodeRecord(createBusyRecord({ now: clock.now(), ttlMs: BUSY_TTL_MS }))
+      const data = encodeRecord(createBusyRecord({ now: clock.now(), ttlMs: BUSY_TTL_MS, room: input.room }))
       try {
         await ledger.update(() => store.update(address, data, { ttlMs: BUSY_TTL_MS, signal }))
       } catch (error) {

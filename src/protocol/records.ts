@@ -11,8 +11,6 @@ import { parseWith } from '../validate.js'
 
 /** The app id the seed used; part of every address. */
 export const DEFAULT_APP_ID = 'example.signaling.v1'
-/** SAFE structured data's type tag for unversioned data, which the records are. */
-export const UNVERSIONED_TYPE_TAG = 500
 /** Largest encoded record (the base64 text), in bytes: the SAFE structured-data limit. */
 export const MAX_RECORD_BYTES = 100 * 1024
 /** Longest room name, in characters. */
@@ -40,7 +38,9 @@ export interface SessionSignal {
  * call is in progress) or an answer address (an answer). The seed wrote
  * `{ payload, targetId }`; signalbox adds `v`, `createdAt` and `expiresAt`, and
  * `enc` in place of `payload` when the room has a secret. A record holds exactly
- * one of `payload`, `enc` and `busy`.
+ * one of `payload`, `enc` and `busy` as {@link decodeRecord} returns it; a busy
+ * marker as stored also carries the seed's `payload` and `targetId` for seed-era
+ * readers (see {@link createBusyRecord}).
  */
 export interface SignalRecord {
   /** Format version; absent in the seed's records. */
@@ -76,7 +76,7 @@ const recordSchema = v.pipe(
     expiresAt: v.optional(timestampSchema),
   }),
   v.check(
-    (record) => [record.payload, record.enc, record.busy].filter((part) => part !== undefined).length === 1,
+    (record) => (record.busy === true ? record.enc === undefined : [record.payload, record.enc].filter((part) => part !== undefined).length === 1),
     'a record holds exactly one of payload, enc and busy',
   ),
 )
@@ -96,6 +96,30 @@ export const roomNameSchema = v.pipe(
 export function isValidRoomName(room: unknown): room is string {
   return v.is(roomNameSchema, room)
 }
+
+/**
+ * The offer a busy marker shows a seed-era reader: a valid session description
+ * (a data channel) with no candidates, so it answers, never connects, and its
+ * answer is refused because `targetId` names the room itself, which is taken.
+ */
+export const BUSY_OFFER_SDP = [
+  'v=0',
+  'o=- 0 0 IN IP4 127.0.0.1',
+  's=signalbox: this room is busy',
+  't=0 0',
+  'a=group:BUNDLE 0',
+  'a=msid-semantic: WMS',
+  'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+  'c=IN IP4 0.0.0.0',
+  'a=ice-ufrag:busy',
+  'a=ice-pwd:thisroomisbusythisroomisbusy',
+  `a=fingerprint:sha-256 ${Array.from({ length: 32 }, () => '00').join(':')}`,
+  'a=setup:actpass',
+  'a=mid:0',
+  'a=sctp-port:5000',
+  'a=max-message-size:262144',
+  '',
+].join('\r\n')
 
 /**
  * Checks a room name and returns it; throws `ERR_INVALID_ROOM` when it is not
@@ -149,9 +173,21 @@ export function createSealedRecord(enc: string, options: RecordOptions): SignalR
   return stamp({ enc }, options)
 }
 
-/** Builds the marker of a room whose call is in progress. */
-export function createBusyRecord(options: Omit<RecordOptions, 'targetId'>): SignalRecord {
-  return stamp({ busy: true }, options)
+/** When and for how long a busy marker counts, and the room it marks. */
+export interface BusyRecordOptions extends Omit<RecordOptions, 'targetId'> {
+  /** The room: a seed-era reader answers at its address, which the marker holds, and is refused. */
+  room: string
+}
+
+/**
+ * Builds the marker of a room whose call is in progress. It keeps the seed's
+ * shape, `{ payload, targetId }` beside `busy`: a 2017 participant reading it
+ * answers {@link BUSY_OFFER_SDP} at the room's own address and is refused
+ * (DataExists), as it was by a taken room in 2017, instead of crashing on a
+ * record without `payload`. signalbox reads it as busy.
+ */
+export function createBusyRecord(options: BusyRecordOptions): SignalRecord {
+  return stamp({ busy: true, payload: { type: 'offer', sdp: BUSY_OFFER_SDP } }, { now: options.now, ttlMs: options.ttlMs, targetId: options.room })
 }
 
 /** Encodes a record as base64(JSON); throws `ERR_RECORD_TOO_LARGE` beyond {@link MAX_RECORD_BYTES}. */
@@ -191,6 +227,8 @@ export function decodeRecord(data: string, expect?: SessionSignal['type']): Sign
     throw badRecordError(`${where}: ${issue.message}`)
   }
   const record = parsed.output as SignalRecord
+  // A busy marker's seed-era offer is for old readers only.
+  if (record.busy === true) delete record.payload
   if (expect !== undefined && record.payload !== undefined && record.payload.type !== expect) {
     throw badRecordError(`it holds an ${record.payload.type} where an ${expect} was expected`)
   }

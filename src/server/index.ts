@@ -1,21 +1,28 @@
 /**
  * The embedded SAFE-Launcher-compatible server: `startServer()` for programs,
- * `signalbox serve` on the command line.
+ * `signalbox serve` on the command line. Loads no Redis client unless
+ * `redisUrl` is given.
  *
  * @module
  */
-export { API_PREFIX, BODY_LIMIT_BYTES, createServerApp, RATE_LIMIT_PER_SECOND, type ServerContext, type ServerOptions } from './app.js'
-export { LAUNCHER_CODES, LauncherError, toLauncherError } from '../launcher/errors.js'
+export { createServerApp } from './app.js'
+export type { ServerContext, ServerOptions } from './context.js'
+export { BODY_LIMIT_BYTES, MAX_ANONYMOUS_WATCHES, MAX_WATCHES_PER_TOKEN, RATE_LIMIT_PER_SECOND } from './limits.js'
 export {
+  API_PREFIX,
   FIRST_APP_TYPE_TAG,
-  MAX_STRUCTURED_DATA_BYTES,
+  LAUNCHER_ROUTES,
   PERMISSIONS,
-  STRUCTURED_DATA_OVERHEAD_BYTES,
-  TYPE_TAG_UNVERSIONED,
-  TYPE_TAG_VERSIONED,
-} from './requests.js'
-export { TTL_HEADER } from './routes/shared.js'
-export { MAX_ANONYMOUS_WATCHES, MAX_WATCH_TIMEOUT_MS, MAX_WATCHES_PER_TOKEN, WATCH_TIMEOUT_MS, type WatchAnswer } from './routes/watch.js'
+  TTL_HEADER,
+  MAX_WATCH_WAIT_MS as MAX_WATCH_TIMEOUT_MS,
+  UNVERSIONED_TYPE_TAG as TYPE_TAG_UNVERSIONED,
+  VERSIONED_TYPE_TAG as TYPE_TAG_VERSIONED,
+  WATCH_WAIT_MS as WATCH_TIMEOUT_MS,
+  type LauncherApp as AppInfo,
+  type WatchAnswer,
+} from '../launcher/api.js'
+export { LAUNCHER_CODES, LauncherError, toLauncherError, type LauncherCode } from '../launcher/errors.js'
+export { MAX_STRUCTURED_DATA_BYTES, STRUCTURED_DATA_OVERHEAD_BYTES } from './requests.js'
 export { DEFAULT_HOST, DEFAULT_PORT, startServer, stopOnSignals, type RunningServer, type StartServerOptions } from './serve.js'
-export { MAX_ANONYMOUS_HANDLES, MAX_HANDLES_PER_TOKEN, MAX_TOKENS, type AppInfo, type SessionLimits } from './sessions.js'
+export { MAX_ANONYMOUS_HANDLES, MAX_HANDLES_PER_TOKEN, MAX_TOKENS, type SessionLimits } from './sessions.js'
 export { findWebRoot, registerWebRoutes } from './web.js'

@@ -7,22 +7,14 @@
  */
 import * as v from 'valibot'
 import { MAX_RECORD_BYTES } from '../protocol/records.js'
+import { FIRST_APP_TYPE_TAG, MAX_WATCH_WAIT_MS, PERMISSIONS, UNVERSIONED_TYPE_TAG, VERSIONED_TYPE_TAG } from '../launcher/api.js'
 import { badRequest, LAUNCHER_CODES, launcherError } from '../launcher/errors.js'
-
-/** SAFE structured data's type tag for unversioned data. */
-export const TYPE_TAG_UNVERSIONED = 500
-/** SAFE structured data's type tag for versioned data. */
-export const TYPE_TAG_VERSIONED = 501
-/** Type tags from here up are the apps' own. */
-export const FIRST_APP_TYPE_TAG = 15_000
 /** Bytes a structured data's name has. */
 export const NAME_BYTES = 32
 /** What a structured data costs beyond its data, in bytes: name (32), type tag (8), version (8), owner key (32). */
 export const STRUCTURED_DATA_OVERHEAD_BYTES = 80
 /** Most data bytes one structured data holds: 100 KiB including its own overhead. */
 export const MAX_STRUCTURED_DATA_BYTES = MAX_RECORD_BYTES - STRUCTURED_DATA_OVERHEAD_BYTES
-/** Permissions an app may ask for. */
-export const PERMISSIONS = ['LOW_LEVEL_API', 'SAFE_DRIVE_ACCESS'] as const
 
 const FIELDS_MISSING = 'Fields are missing'
 const NAME_MISSING = 'name is missing in request body'
@@ -42,11 +34,11 @@ const nameSchema = v.pipe(
 
 const typeTagSchema = v.pipe(
   v.unknown(),
-  v.transform((tag) => (tag === undefined || tag === null || tag === 0 || tag === '' ? TYPE_TAG_UNVERSIONED : tag)),
+  v.transform((tag) => (tag === undefined || tag === null || tag === 0 || tag === '' ? UNVERSIONED_TYPE_TAG : tag)),
   v.check((tag) => (typeof tag === 'number' || typeof tag === 'string') && !Number.isNaN(Number(tag)), TAG_NOT_A_NUMBER),
   v.transform((tag) => Number.parseInt(String(tag), 10)),
   v.check(
-    (tag) => tag === TYPE_TAG_UNVERSIONED || tag === TYPE_TAG_VERSIONED || tag >= FIRST_APP_TYPE_TAG,
+    (tag) => tag === UNVERSIONED_TYPE_TAG || tag === VERSIONED_TYPE_TAG || tag >= FIRST_APP_TYPE_TAG,
     'Invalid tag type specified',
   ),
 )
@@ -105,7 +97,7 @@ export const updateBody = v.union(
 /** The query of our push-read extension: `since` (a revision) and `timeoutMs`. */
 export const watchQuery = v.looseObject({
   since: v.optional(v.pipe(v.string(), v.regex(/^\d{1,16}$/, 'since must be a whole number'), v.transform(Number))),
-  timeoutMs: v.optional(v.pipe(v.string(), v.regex(/^\d{1,9}$/, 'timeoutMs must be a whole number'), v.transform(Number))),
+  timeoutMs: v.optional(v.pipe(v.string(), v.regex(/^\d{1,9}$/, 'timeoutMs must be a whole number'), v.transform(Number), v.transform((ms) => Math.min(ms, MAX_WATCH_WAIT_MS)))),
 })
 
 /** Parses `value` with `schema`, or throws the 400 answer with the first issue's message. */
@@ -125,10 +117,29 @@ export function checkDataSize(base64: string): void {
   }
 }
 
+const handleIdSchema = v.pipe(v.string(), v.regex(/^\d{1,16}$/), v.transform(Number))
+/** A handle id that matches no handle. */
+const NO_HANDLE = -1
+
 /** A handle id from the path: a whole number, or -1 (which matches no handle) for anything else. */
 export function handleIdParam(value: string | undefined): number {
-  return value !== undefined && /^\d{1,16}$/.test(value) ? Number(value) : -1
+  const result = v.safeParse(handleIdSchema, value)
+  return result.success ? result.output : NO_HANDLE
 }
+
+/** The record lifetime header (`X-Signalbox-Ttl-Ms`): a whole number of ms from 1 to `maxMs`. */
+export function ttlSchema(maxMs: number) {
+  const message = `X-Signalbox-Ttl-Ms must be a whole number of milliseconds from 1 to ${maxMs}`
+  return v.pipe(v.string(message), v.regex(/^\d{1,12}$/, message), v.transform(Number), v.minValue(1, message), v.maxValue(maxMs, message))
+}
+
+/** Cipher options: none (plain), or a cipher-opts handle id as a number or digits; -1 matches no handle. */
+export const cipherOptsSchema = v.union([
+  v.pipe(v.union([v.null(), v.undefined()]), v.transform(() => undefined)),
+  v.number(),
+  v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number)),
+  v.pipe(v.unknown(), v.transform(() => NO_HANDLE)),
+])
 
 /** The backend address of a structured data: its type tag and its name. */
 export function recordAddress(typeTag: number, name: string): string {

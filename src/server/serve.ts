@@ -5,7 +5,9 @@
  * @module
  */
 import type { FastifyInstance } from 'fastify'
-import { API_PREFIX, createServerApp, type ServerOptions } from './app.js'
+import { API_PREFIX } from '../launcher/api.js'
+import { createServerApp } from './app.js'
+import type { ServerOptions } from './context.js'
 
 /** Where `signalbox serve` listens by default: loopback only. */
 export const DEFAULT_HOST = '127.0.0.1'

@@ -1,20 +1,14 @@
 /**
  * Tokens and handles of the Launcher API. A token (from `POST auth`) is one
  * app session and one owner of records; handles are numbers a session gets for
- * data ids, structured data and cipher options, valid for it until dropped.
- * Both are bounded so that no client can exhaust the server's memory.
+ * data ids, structured data and cipher options, valid for it until dropped or
+ * forgotten as its least recently used. Both are bounded so that no client can exhaust the server's memory.
  *
  * @module
  */
-import { LAUNCHER_CODES, LauncherError, launcherError } from '../launcher/errors.js'
-
-/** The app that asked for a token. */
-export interface AppInfo {
-  name: string
-  id: string
-  version: string
-  vendor: string
-}
+import { LRUCache } from 'lru-cache'
+import type { LauncherApp } from '../launcher/api.js'
+import { LAUNCHER_CODES, launcherError, type LauncherError } from '../launcher/errors.js'
 
 /** A handle to a data identifier: a name and type tag, whether or not data exists there. */
 export interface DataIdHandle {
@@ -45,7 +39,7 @@ export interface CipherOptsHandle {
 /** Anything a handle id can stand for. */
 export type Handle = DataIdHandle | StructuredDataHandle | CipherOptsHandle
 
-/** Default limit of handles one token may hold open. */
+/** Default number of handles one token holds; past it its least recently used handle is forgotten. */
 export const MAX_HANDLES_PER_TOKEN = 1_000
 /** Default number of handles shared by requests without a token; the least recently used go first. */
 export const MAX_ANONYMOUS_HANDLES = 10_000
@@ -61,54 +55,37 @@ function randomHandleId(): number {
 }
 
 /**
- * The handles of one session. With `evict`, a full table forgets its least
- * recently used handle to make room (for requests without a token); otherwise
- * it refuses, telling the client to drop handles.
+ * The handles of one session, in a least-recently-used cache: a full table
+ * forgets its least recently used handle to make room, never refuses. A client
+ * that never drops its handles (the seed app's reads and writes leak one each)
+ * keeps working, and memory stays bounded; a forgotten handle answers as an
+ * unknown one (-1513, -1514, -1517).
  */
 export class HandleTable {
-  private readonly handles = new Map<number, Handle>()
+  private readonly handles: LRUCache<number, Handle>
 
-  /**
-   * @param capacity - most handles held at once
-   * @param evict - forget the least recently used instead of refusing
-   */
-  constructor(
-    private readonly capacity: number,
-    private readonly evict: boolean,
-  ) {}
+  /** @param capacity - most handles held at once */
+  constructor(capacity: number) {
+    this.handles = new LRUCache({ max: capacity })
+  }
 
   /** How many handles are open. */
   get size(): number {
     return this.handles.size
   }
 
-  /** Stores `handle` and returns its new id; throws a 400 when full and not evicting. */
+  /** Stores `handle` and returns its new id, forgetting the least recently used handle when full. */
   add(handle: Handle): number {
-    if (this.handles.size >= this.capacity) {
-      if (!this.evict) {
-        throw new LauncherError(
-          400,
-          400,
-          `Too many open handles for this token (limit ${this.capacity}): drop the ones you no longer need with DELETE structured-data/handle/:handleId and DELETE data-id/:handleId`,
-        )
-      }
-      const oldest = this.handles.keys().next().value
-      if (oldest !== undefined) this.handles.delete(oldest)
-    }
     let id = randomHandleId()
     while (this.handles.has(id)) id = randomHandleId()
     this.handles.set(id, handle)
     return id
   }
 
-  /** The handle with `id` when it is of `kind`; a Launcher error naming the kind otherwise. */
+  /** The handle with `id` when it is of `kind` (marked as just used); a Launcher error naming the kind otherwise. */
   get<K extends Handle['kind']>(id: number, kind: K): Extract<Handle, { kind: K }> {
     const handle = this.handles.get(id)
     if (handle === undefined || handle.kind !== kind) throw invalidHandle(kind)
-    if (this.evict) {
-      this.handles.delete(id)
-      this.handles.set(id, handle)
-    }
     return handle as Extract<Handle, { kind: K }>
   }
 
@@ -128,7 +105,7 @@ function invalidHandle(kind: Handle['kind']): LauncherError {
 /** One authorised app: its token, permissions, owner identity and handles. */
 export interface Session {
   token: string
-  app: AppInfo
+  app: LauncherApp
   permissions: string[]
   /** The owner of the records this session creates. */
   owner: string
@@ -149,7 +126,7 @@ export interface SessionLimits {
 export class SessionRegistry {
   /** Handles of requests that carry no token (public reads). */
   readonly anonymous: HandleTable
-  private readonly sessions = new Map<string, Session>()
+  private readonly sessions: LRUCache<string, Session>
   private readonly maxHandlesPerToken: number
   private readonly maxTokens: number
 
@@ -157,7 +134,8 @@ export class SessionRegistry {
   constructor(limits: SessionLimits = {}) {
     this.maxHandlesPerToken = limits.maxHandlesPerToken ?? MAX_HANDLES_PER_TOKEN
     this.maxTokens = limits.maxTokens ?? MAX_TOKENS
-    this.anonymous = new HandleTable(limits.maxAnonymousHandles ?? MAX_ANONYMOUS_HANDLES, true)
+    this.anonymous = new HandleTable(limits.maxAnonymousHandles ?? MAX_ANONYMOUS_HANDLES)
+    this.sessions = new LRUCache({ max: this.maxTokens })
   }
 
   /** The token limit: a size for caches kept per token. */
@@ -178,26 +156,17 @@ export class SessionRegistry {
   }
 
   /** Starts a session for `app` owned by `owner`; forgets the least recently used one when full. */
-  open(app: AppInfo, permissions: string[], owner: string): Session {
-    if (this.sessions.size >= this.maxTokens) {
-      const oldest = this.sessions.keys().next().value
-      if (oldest !== undefined) this.sessions.delete(oldest)
-    }
+  open(app: LauncherApp, permissions: string[], owner: string): Session {
     const bytes = crypto.getRandomValues(new Uint8Array(32))
     const token = Buffer.from(bytes).toString('base64url')
-    const session: Session = { token, app, permissions, owner, handles: new HandleTable(this.maxHandlesPerToken, false) }
+    const session: Session = { token, app, permissions, owner, handles: new HandleTable(this.maxHandlesPerToken) }
     this.sessions.set(token, session)
     return session
   }
 
   /** The session of `token`, marked as just used; undefined when unknown or revoked. */
   find(token: string): Session | undefined {
-    const session = this.sessions.get(token)
-    if (session !== undefined) {
-      this.sessions.delete(token)
-      this.sessions.set(token, session)
-    }
-    return session
+    return this.sessions.get(token)
   }
 
   /** Revokes `token`, dropping its handles. */

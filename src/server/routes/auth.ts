@@ -5,24 +5,25 @@
  * @module
  */
 import type { FastifyInstance } from 'fastify'
-import type { ServerContext } from '../app.js'
+import type { ServerContext } from '../context.js'
 import { unauthorised } from '../../launcher/errors.js'
 import { authBody, parseRequest } from '../requests.js'
+import { LAUNCHER_ROUTES } from '../../launcher/api.js'
 
 /** Registers the auth endpoints. */
 export function registerAuthRoutes(api: FastifyInstance, context: ServerContext): void {
-  api.post('/auth', async (request) => {
+  api.post(`/${LAUNCHER_ROUTES.auth}`, async (request) => {
     const { app, permissions } = parseRequest(authBody, request.body)
     const session = context.sessions.open(app, permissions, await context.backend.newOwner())
     return { token: session.token, permissions: session.permissions }
   })
 
-  api.get('/auth', async (request, reply) => {
+  api.get(`/${LAUNCHER_ROUTES.auth}`, async (request, reply) => {
     if (request.session === null) throw unauthorised()
     return reply.code(200).send()
   })
 
-  api.delete('/auth', async (request, reply) => {
+  api.delete(`/${LAUNCHER_ROUTES.auth}`, async (request, reply) => {
     if (request.session === null) throw unauthorised()
     context.sessions.revoke(request.session.token)
     return reply.code(200).send()

@@ -5,34 +5,60 @@
  * @module
  */
 import type { FastifyInstance } from 'fastify'
-import type { ServerContext } from '../app.js'
-import { badRequest } from '../../launcher/errors.js'
+import * as v from 'valibot'
+import type { ServerContext } from '../context.js'
+import { LAUNCHER_ROUTES } from '../../launcher/api.js'
+import { badRequest, LAUNCHER_CODES, launcherError } from '../../launcher/errors.js'
 import { dataIdBody, handleIdParam, parseRequest } from '../requests.js'
+import type { DataIdHandle } from '../sessions.js'
 import { handlesOf, unsupportedEncryption } from './shared.js'
 
 type HandleParams = { Params: { handleId: string } }
+/** Marks the bytes of a serialised data-id handle. */
+const SERIALISED_PREFIX = 'signalbox-id-1:'
+/** What follows the prefix: the data id's JSON. */
+const serialisedSchema = v.object({ name: v.string(), typeTag: v.number() })
 
 /** Registers the data-id and cipher-opts endpoints. */
 export function registerDataIdRoutes(api: FastifyInstance, context: ServerContext): void {
-  api.post('/data-id/structured-data', async (request) => {
+  api.post(`/${LAUNCHER_ROUTES.dataId}`, async (request) => {
     const { name, typeTag } = parseRequest(dataIdBody, request.body)
     return { handleId: handlesOf(request, context).add({ kind: 'dataId', name, typeTag }) }
   })
 
-  api.delete<HandleParams>('/data-id/:handleId', async (request, reply) => {
+  api.delete<HandleParams>(`/${LAUNCHER_ROUTES.dataIdHandle}`, async (request, reply) => {
     handlesOf(request, context).drop(handleIdParam(request.params.handleId), 'dataId')
     return reply.code(200).send()
   })
 
-  api.get<{ Params: { encType: string; keyHandle?: string } }>('/cipher-opts/:encType/:keyHandle?', async (request) => {
+  api.get<HandleParams>(`/${LAUNCHER_ROUTES.dataIdHandle}`, async (request, reply) => {
+    const { name, typeTag } = handlesOf(request, context).get(handleIdParam(request.params.handleId), 'dataId')
+    return reply.type('application/octet-stream').send(Buffer.from(SERIALISED_PREFIX + JSON.stringify({ name, typeTag })))
+  })
+
+  api.post(`/${LAUNCHER_ROUTES.dataIdDeserialise}`, async (request) => ({ handleId: handlesOf(request, context).add(deserialise(request.body)) }))
+
+  api.get<{ Params: { encType: string; keyHandle?: string } }>(`/${LAUNCHER_ROUTES.cipherOpts}`, async (request) => {
     const encryption = request.params.encType.toUpperCase()
     if (encryption === 'SYMMETRIC' || encryption === 'ANONYMOUS') throw unsupportedEncryption(encryption)
     if (encryption !== 'PLAIN') throw badRequest('Invalid encryption type: use PLAIN')
     return { handleId: handlesOf(request, context).add({ kind: 'cipherOpts', encryption: 'PLAIN' }) }
   })
 
-  api.delete<HandleParams>('/cipher-opts/:handleId', async (request, reply) => {
+  api.delete<HandleParams>(`/${LAUNCHER_ROUTES.cipherOptsHandle}`, async (request, reply) => {
     handlesOf(request, context).drop(handleIdParam(request.params.handleId), 'cipherOpts')
     return reply.code(200).send()
   })
+}
+
+/** A data-id handle from the bytes `GET data-id/:handleId` gave; -2 for anything else. */
+function deserialise(body: unknown): DataIdHandle {
+  const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : ''
+  try {
+    if (!text.startsWith(SERIALISED_PREFIX)) throw new Error('not a serialised data id')
+    const { name, typeTag } = v.parse(serialisedSchema, JSON.parse(text.slice(SERIALISED_PREFIX.length)))
+    return { kind: 'dataId', name, typeTag }
+  } catch {
+    throw launcherError(LAUNCHER_CODES.ENCODE_DECODE)
+  }
 }

@@ -8,13 +8,14 @@
  * @module
  */
 import type { FastifyInstance } from 'fastify'
-import type { ServerContext } from '../app.js'
+import type { ServerContext } from '../context.js'
+import { LAUNCHER_ROUTES } from '../../launcher/api.js'
 import { LAUNCHER_CODES, launcherError } from '../../launcher/errors.js'
 import { dataIdBody, parseRequest, recordAddress } from '../requests.js'
 
 /** Registers the one-request read. */
 export function registerReadRoute(api: FastifyInstance, context: ServerContext): void {
-  api.get<{ Querystring: Record<string, string> }>('/structured-data/read', async (request, reply) => {
+  api.get<{ Querystring: Record<string, string> }>(`/${LAUNCHER_ROUTES.read}`, async (request, reply) => {
     const { name, typeTag } = parseRequest(dataIdBody, request.query)
     const entry = await context.backend.get(recordAddress(typeTag, name))
     if (entry === null) throw launcherError(LAUNCHER_CODES.NO_SUCH_DATA)

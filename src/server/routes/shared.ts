@@ -5,18 +5,18 @@
  * @module
  */
 import type { FastifyRequest } from 'fastify'
-import type { ServerContext } from '../app.js'
-import { badRequest, LAUNCHER_CODES, launcherError, lowLevelApiNotGranted, unauthorised } from '../../launcher/errors.js'
+import * as v from 'valibot'
+import { LOW_LEVEL_API, TTL_HEADER } from '../../launcher/api.js'
+import { LAUNCHER_CODES, launcherError, lowLevelApiNotGranted, unauthorised } from '../../launcher/errors.js'
+import type { ServerContext } from '../context.js'
+import { cipherOptsSchema, parseRequest, ttlSchema } from '../requests.js'
 import type { HandleTable, Session } from '../sessions.js'
-
-/** Our extension header: how long a saved record lives, in ms. */
-export const TTL_HEADER = 'x-signalbox-ttl-ms'
 
 /** The session of a write: 401 without a token, 403 without `LOW_LEVEL_API`. */
 export function requireWriter(request: FastifyRequest): Session {
   const session = request.session
   if (session === null) throw unauthorised()
-  if (!session.permissions.includes('LOW_LEVEL_API')) throw lowLevelApiNotGranted()
+  if (!session.permissions.includes(LOW_LEVEL_API)) throw lowLevelApiNotGranted()
   return session
 }
 
@@ -29,18 +29,13 @@ export function handlesOf(request: FastifyRequest, context: ServerContext): Hand
 export function ttlOf(request: FastifyRequest, context: ServerContext): number {
   const header = request.headers[TTL_HEADER]
   if (header === undefined) return context.recordTtlMs
-  const ttlMs = typeof header === 'string' && /^\d{1,12}$/.test(header) ? Number(header) : Number.NaN
-  if (!(ttlMs >= 1 && ttlMs <= context.maxRecordTtlMs)) {
-    throw badRequest(`X-Signalbox-Ttl-Ms must be a whole number of milliseconds from 1 to ${context.maxRecordTtlMs}`)
-  }
-  return ttlMs
+  return parseRequest(ttlSchema(context.maxRecordTtlMs), header)
 }
 
 /** Accepts no cipher options (plain) or a plain cipher-opts handle of this session; -1517 otherwise. */
 export function checkCipherOpts(value: unknown, handles: HandleTable): void {
-  if (value === undefined || value === null) return
-  const id = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : -1
-  handles.get(id, 'cipherOpts')
+  const id = v.parse(cipherOptsSchema, value)
+  if (id !== undefined) handles.get(id, 'cipherOpts')
 }
 
 /** The reply to a request for an encryption signalbox does not offer. */

@@ -7,7 +7,9 @@
  * @module
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { ServerContext } from '../app.js'
+import * as v from 'valibot'
+import type { ServerContext } from '../context.js'
+import { LAUNCHER_ROUTES as ROUTES, VERSIONED_TYPE_TAG } from '../../launcher/api.js'
 import { LAUNCHER_CODES, launcherError } from '../../launcher/errors.js'
 import {
   checkDataSize,
@@ -16,7 +18,6 @@ import {
   MAX_STRUCTURED_DATA_BYTES,
   parseRequest,
   recordAddress,
-  TYPE_TAG_VERSIONED,
   updateBody,
 } from '../requests.js'
 import type { HandleTable, StructuredDataHandle } from '../sessions.js'
@@ -25,6 +26,8 @@ import { checkCipherOpts, handlesOf, requireWriter, ttlOf } from './shared.js'
 type HandleParams = { Params: { handleId: string } }
 /** Marks the bytes of a serialised structured-data handle. */
 const SERIALISED_PREFIX = 'signalbox-sd-1:'
+/** What follows the prefix: the handle's JSON. */
+const serialisedSchema = v.object({ name: v.string(), typeTag: v.number(), data: v.string(), version: v.number() })
 
 /** Registers the structured-data endpoints. */
 export function registerStructuredDataRoutes(api: FastifyInstance, context: ServerContext): void {
@@ -36,18 +39,21 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
   const metadata = (request: FastifyRequest, handle: StructuredDataHandle) => ({
     isOwner: isOwner(request, handle),
     version: handle.version,
-    dataVersionLength: handle.typeTag === TYPE_TAG_VERSIONED ? 1 : 0,
+    dataVersionLength: handle.typeTag === VERSIONED_TYPE_TAG ? 1 : 0,
   })
 
-  api.post('/structured-data', async (request) => {
+  const create = async (request: FastifyRequest) => {
     const session = requireWriter(request)
     const { name, typeTag, cipherOpts, data } = parseRequest(createBody, request.body)
     checkCipherOpts(cipherOpts, session.handles)
     checkDataSize(data)
     return { handleId: session.handles.add({ kind: 'structuredData', name, typeTag, data, version: 0, owner: session.owner }) }
-  })
+  }
+  // With the Launcher's trailing slash (as safe-js sends it), and without.
+  api.post(`/${ROUTES.structuredData}`, create)
+  api.post(`/${ROUTES.structuredData.replace(/\/$/, '')}`, create)
 
-  api.put<HandleParams>('/structured-data/:handleId', async (request, reply) => {
+  api.put<HandleParams>(`/${ROUTES.structuredDataItem}`, async (request, reply) => {
     const session = requireWriter(request)
     const handle = structuredData(request, session.handles)
     const entry = await backend.create(recordAddress(handle.typeTag, handle.name), handle.data, session.owner, ttlOf(request, context))
@@ -56,7 +62,7 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
     return reply.code(200).send()
   })
 
-  api.get<{ Params: { dataIdHandle: string } }>('/structured-data/handle/:dataIdHandle', async (request) => {
+  api.get<{ Params: { dataIdHandle: string } }>(`/${ROUTES.structuredDataFromDataId}`, async (request) => {
     const handles = handlesOf(request, context)
     const dataId = handles.get(handleIdParam(request.params.dataIdHandle), 'dataId')
     const entry = await backend.get(recordAddress(dataId.typeTag, dataId.name))
@@ -72,37 +78,37 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
     return { handleId: handles.add(handle), ...metadata(request, handle) }
   })
 
-  api.get<HandleParams>('/structured-data/metadata/:handleId', async (request) => metadata(request, structuredData(request)))
+  api.get<HandleParams>(`/${ROUTES.metadata}`, async (request) => metadata(request, structuredData(request)))
 
-  api.get<HandleParams>('/structured-data/data-id/:handleId', async (request) => {
+  api.get<HandleParams>(`/${ROUTES.dataIdOf}`, async (request) => {
     const handle = structuredData(request)
     return { handleId: handlesOf(request, context).add({ kind: 'dataId', name: handle.name, typeTag: handle.typeTag }) }
   })
 
-  api.get<HandleParams>('/structured-data/validate-size/:handleId', async (request) => {
+  api.get<HandleParams>(`/${ROUTES.validateSize}`, async (request) => {
     const valid = Buffer.byteLength(structuredData(request).data, 'base64') <= MAX_STRUCTURED_DATA_BYTES
     return { isValid: valid, valid }
   })
 
-  api.get<HandleParams>('/structured-data/serialise/:handleId', async (request, reply) => {
+  api.get<HandleParams>(`/${ROUTES.serialise}`, async (request, reply) => {
     const { name, typeTag, data, version } = structuredData(request)
     const bytes = Buffer.from(SERIALISED_PREFIX + JSON.stringify({ name, typeTag, data, version }))
     return reply.type('application/octet-stream').send(bytes)
   })
 
-  api.post('/structured-data/deserialise', async (request) => {
+  api.post(`/${ROUTES.deserialise}`, async (request) => {
     const handle = deserialise(request.body)
     const entry = await backend.get(recordAddress(handle.typeTag, handle.name))
     handle.owner = entry?.owner ?? null
     return { handleId: handlesOf(request, context).add(handle), isOwner: isOwner(request, handle), version: handle.version }
   })
 
-  api.get<{ Params: { handleId: string; version?: string } }>('/structured-data/:handleId/:version?', async (request, reply) => {
+  api.get<{ Params: { handleId: string; version?: string } }>(`/${ROUTES.structuredDataRead}`, async (request, reply) => {
     const handle = structuredData(request)
     return reply.type('application/octet-stream').send(Buffer.from(handle.data, 'base64'))
   })
 
-  api.patch<HandleParams>('/structured-data/:handleId', async (request, reply) => {
+  api.patch<HandleParams>(`/${ROUTES.structuredDataItem}`, async (request, reply) => {
     const session = requireWriter(request)
     const handle = structuredData(request, session.handles)
     const body = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : request.body
@@ -113,7 +119,7 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
     return reply.code(200).send()
   })
 
-  api.post<HandleParams>('/structured-data/:handleId', async (request, reply) => {
+  api.post<HandleParams>(`/${ROUTES.structuredDataItem}`, async (request, reply) => {
     const session = requireWriter(request)
     const handle = structuredData(request, session.handles)
     const entry = await backend.update(recordAddress(handle.typeTag, handle.name), handle.data, session.owner, ttlOf(request, context))
@@ -121,12 +127,12 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
     return reply.code(200).send()
   })
 
-  api.delete<HandleParams>('/structured-data/handle/:handleId', async (request, reply) => {
+  api.delete<HandleParams>(`/${ROUTES.dropStructuredData}`, async (request, reply) => {
     handlesOf(request, context).drop(handleIdParam(request.params.handleId), 'structuredData')
     return reply.code(200).send()
   })
 
-  api.delete<HandleParams>('/structured-data/:handleId', async (request, reply) => {
+  api.delete<HandleParams>(`/${ROUTES.structuredDataItem}`, async (request, reply) => {
     const session = requireWriter(request)
     const handle = structuredData(request, session.handles)
     const address = recordAddress(handle.typeTag, handle.name)
@@ -141,11 +147,7 @@ function deserialise(body: unknown): StructuredDataHandle {
   const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : ''
   try {
     if (!text.startsWith(SERIALISED_PREFIX)) throw new Error('not serialised structured data')
-    const parsed = JSON.parse(text.slice(SERIALISED_PREFIX.length)) as Partial<StructuredDataHandle>
-    const { name, typeTag, data, version } = parsed
-    if (typeof name !== 'string' || typeof typeTag !== 'number' || typeof data !== 'string' || typeof version !== 'number') {
-      throw new Error('incomplete serialised structured data')
-    }
+    const { name, typeTag, data, version } = v.parse(serialisedSchema, JSON.parse(text.slice(SERIALISED_PREFIX.length)))
     return { kind: 'structuredData', name, typeTag, data, version, owner: null }
   } catch {
     throw launcherError(LAUNCHER_CODES.ENCODE_DECODE)

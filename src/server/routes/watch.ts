@@ -10,27 +10,13 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { filter, firstValueFrom, fromEvent, map, merge, take, takeUntil, timer } from 'rxjs'
-import type { ServerContext } from '../app.js'
+import type { ServerContext } from '../context.js'
+import { LAUNCHER_ROUTES, WATCH_WAIT_MS, type WatchAnswer } from '../../launcher/api.js'
 import { LauncherError } from '../../launcher/errors.js'
+import { MAX_ANONYMOUS_WATCHES } from '../limits.js'
 import { handleIdParam, parseRequest, recordAddress, watchQuery } from '../requests.js'
 import type { RecordEntry } from '../../stores/records.js'
 import { handlesOf } from './shared.js'
-
-/** How long a push read waits before answering with no change, in ms, unless the client asks otherwise. */
-export const WATCH_TIMEOUT_MS = 25_000
-/** The longest wait a client may ask for, in ms. */
-export const MAX_WATCH_TIMEOUT_MS = 60_000
-/** Default limit of push reads one token may hold open at once. */
-export const MAX_WATCHES_PER_TOKEN = 32
-/** Push reads held open at once by requests without a token. */
-export const MAX_ANONYMOUS_WATCHES = 1_000
-
-/** The answer of a push read. */
-export interface WatchAnswer {
-  revision: number
-  version: number
-  data: string | null
-}
 
 function answerOf(entry: RecordEntry | null): WatchAnswer {
   return entry === null ? { revision: 0, version: 0, data: null } : { revision: entry.revision, version: entry.version, data: entry.data }
@@ -41,13 +27,13 @@ export function registerWatchRoute(api: FastifyInstance, context: ServerContext)
   const open = new Map<string, number>()
 
   api.get<{ Params: { dataIdHandle: string }; Querystring: Record<string, string> }>(
-    '/structured-data/watch/:dataIdHandle',
+    `/${LAUNCHER_ROUTES.watch}`,
     async (request) => {
       const { since, timeoutMs } = parseRequest(watchQuery, request.query)
       const dataId = handlesOf(request, context).get(handleIdParam(request.params.dataIdHandle), 'dataId')
       const address = recordAddress(dataId.typeTag, dataId.name)
       if (since === undefined) return answerOf(await context.backend.get(address))
-      const waitMs = Math.min(timeoutMs ?? WATCH_TIMEOUT_MS, MAX_WATCH_TIMEOUT_MS)
+      const waitMs = timeoutMs ?? WATCH_WAIT_MS
       const key = request.session?.token ?? ''
       const limit = request.session === null ? MAX_ANONYMOUS_WATCHES : context.maxWatchesPerToken
       const count = open.get(key) ?? 0

@@ -1,0 +1,56 @@
+/**
+ * Failures in the Launcher's answer shape, wherever they happen: in a route
+ * (the error handler), in Fastify's router or body parser, in the rate limiter,
+ * or in Node's HTTP parser before Fastify sees the request.
+ *
+ * @module
+ */
+import type { Socket } from 'node:net'
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import { LauncherError, toLauncherError } from '../launcher/errors.js'
+
+/** Answers every error a route throws in the Launcher's shape; an unexpected one is a logged 500. */
+export function registerErrorHandlers(app: FastifyInstance, log: ((line: string) => void) | undefined): void {
+  app.setErrorHandler(async (error, request, reply) => {
+    const answer = toLauncherError(error) ?? frameworkError(error)
+    if (answer === null) {
+      log?.(`${new Date().toISOString()} ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+      return reply.code(500).send({ errorCode: 500, description: 'Internal server error' })
+    }
+    return reply.code(answer.status).send(answer.toBody())
+  })
+
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send({ errorCode: 404, description: `No such endpoint: ${request.method} ${request.url.split('?')[0]}` }),
+  )
+}
+
+/** Requests the router refuses (a bad URL, an over-long parameter) get the error shape (Fastify's `frameworkErrors`). */
+export function routerError(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400
+  void reply.code(status).send({ errorCode: status, description: error.message })
+}
+
+/** Requests Node's parser refuses before Fastify (huge headers, garbage) get the Launcher's error shape too (Fastify's `clientErrorHandler`). */
+export function clientError(error: Error, socket: Socket): void {
+  const tooLarge = (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW'
+  const status = tooLarge ? 431 : 400
+  const body = JSON.stringify({
+    errorCode: status,
+    description: tooLarge ? 'Request header fields too large: send smaller headers' : 'Malformed HTTP request',
+  })
+  if (socket.writable) {
+    socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  } else {
+    socket.destroy()
+  }
+}
+
+/** Fastify's own errors (bad JSON, body too large, unsupported media type) and the rate limiter's, in the Launcher's shape. */
+function frameworkError(error: unknown): LauncherError | null {
+  const { statusCode: status, errorCode, description } = error as { statusCode?: unknown; errorCode?: unknown; description?: unknown }
+  if (typeof status !== 'number' || status < 400 || status >= 500) return null
+  if (typeof errorCode === 'number' && typeof description === 'string') return new LauncherError(status, errorCode, description)
+  const message = error instanceof Error ? error.message : 'Bad request'
+  return new LauncherError(status, 400, message)
+}

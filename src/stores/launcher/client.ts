@@ -1,0 +1,179 @@
+/**
+ * The HTTP side of `SafeLauncherStore`: one token (authorised once, again on a
+ * `401`, revoked on close), requests bounded by a timeout and by the caller's
+ * `AbortSignal`, and error answers turned into {@link SignalingError}s through
+ * the Launcher vocabulary's one error table.
+ *
+ * @module
+ */
+import { SignalingError } from '../../errors.js'
+import { bearer, DEFAULT_LAUNCHER_URL, LAUNCHER_ROUTES, LOW_LEVEL_API, type LauncherApp } from '../../launcher/api.js'
+import { signalingCodeOf } from '../../launcher/errors.js'
+
+/** How long one HTTP request may take before the store counts the server as unavailable, in ms. */
+export const REQUEST_TIMEOUT_MS = 10_000
+
+/** Options of {@link LauncherClient.request}. */
+export interface RequestOptions {
+  /** Resolve with error answers too, instead of throwing them (transport failures still throw). */
+  answerErrors?: boolean
+  /** A JSON body. */
+  body?: unknown
+  /** Send the token (authorising first when needed). */
+  auth?: boolean
+  headers?: Record<string, string>
+  /** The caller's abort: the request rejects with its reason. */
+  signal?: AbortSignal | undefined
+  /** Default: the client's request timeout. */
+  timeoutMs?: number
+}
+
+/** What {@link LauncherClient} needs. */
+export interface LauncherClientOptions {
+  /** The API's base URL, ending in `/`. */
+  base: string
+  app: LauncherApp
+  requestTimeoutMs: number
+  fetch: typeof fetch
+}
+
+/** One participant's HTTP client of a Launcher API: one token, requests, and close. */
+export class LauncherClient {
+  /** The API's base URL. */
+  readonly base: string
+  private readonly closing = new AbortController()
+  private token: Promise<string> | null = null
+
+  /** @param options - see {@link LauncherClientOptions} */
+  constructor(private readonly options: LauncherClientOptions) {
+    this.base = options.base
+  }
+
+  /** Aborts when the client closes. */
+  get closedSignal(): AbortSignal {
+    return this.closing.signal
+  }
+
+  /** Throws `ERR_STORE_CLOSED` once closed. */
+  checkOpen(): void {
+    if (this.closing.signal.aborted) throw new SignalingError('ERR_STORE_CLOSED')
+  }
+
+  /** A request whose answer is JSON. */
+  async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const response = await this.request(method, path, options)
+    try {
+      return (await response.json()) as T
+    } catch (error) {
+      throw new SignalingError('ERR_STORE_UNAVAILABLE', `The store answered ${method} ${path} with something that is not JSON: is ${this.base} a SAFE Launcher API?`, { cause: error })
+    }
+  }
+
+  /** One request; retries once with a fresh token on a `401`. Failures become {@link SignalingError}s; an abort rejects with the signal's reason. */
+  async request(method: string, path: string, options: RequestOptions = {}, retried = false): Promise<Response> {
+    this.checkOpen()
+    options.signal?.throwIfAborted()
+    const headers: Record<string, string> = { ...options.headers }
+    if (options.body !== undefined) headers['content-type'] = 'application/json'
+    if (options.auth === true) headers['authorization'] = bearer(await this.authorise(options.signal))
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const signal = AbortSignal.any([timeout, this.closing.signal, ...(options.signal === undefined ? [] : [options.signal])])
+    let response: Response
+    try {
+      response = await this.options.fetch(this.base + path, {
+        method,
+        headers,
+        signal,
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      })
+    } catch (error) {
+      if (this.closing.signal.aborted) throw new SignalingError('ERR_STORE_CLOSED')
+      options.signal?.throwIfAborted()
+      const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : errorText(error)
+      throw new SignalingError('ERR_STORE_UNAVAILABLE', `The SAFE Launcher API at ${this.base} did not answer ${method} ${path} (${reason}): check that it is running, then retry.`, { cause: error })
+    }
+    if (response.ok) return response
+    if (response.status === 401 && options.auth === true && !retried) {
+      await response.body?.cancel()
+      this.token = null
+      return this.request(method, path, options, true)
+    }
+    if (options.answerErrors === true) return response
+    throw await responseError(method, path, response)
+  }
+
+  /** Revokes the token and stops every request under way; later requests fail with `ERR_STORE_CLOSED`. Never fails. */
+  async close(): Promise<void> {
+    if (this.closing.signal.aborted) return
+    this.closing.abort()
+    const token = this.token
+    this.token = null
+    if (token === null) return
+    try {
+      await this.options.fetch(this.base + LAUNCHER_ROUTES.auth, {
+        method: 'DELETE',
+        headers: { authorization: bearer(await token) },
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+      })
+    } catch {
+      // Closing must not fail: an unreachable server forgets the token on its own.
+    }
+  }
+
+  /** The token, authorising once (concurrent callers share one request). */
+  private authorise(signal?: AbortSignal): Promise<string> {
+    if (this.token === null) {
+      const token = this.json<{ token: string }>('POST', LAUNCHER_ROUTES.auth, {
+        body: { app: this.options.app, permissions: [LOW_LEVEL_API] },
+      }).then(({ token: value }) => value)
+      this.token = token
+      token.catch(() => {
+        if (this.token === token) this.token = null
+      })
+    }
+    if (signal === undefined) return this.token
+    return abortable(this.token, signal)
+  }
+}
+
+/** The error a refused request stands for, by the Launcher's error table. */
+export async function responseError(method: string, path: string, response: Response): Promise<SignalingError> {
+  let body: { errorCode?: unknown; description?: unknown } = {}
+  try {
+    body = (await response.json()) as typeof body
+  } catch {
+    // A bare status (as for an unknown token) has no body.
+  }
+  const errorCode = typeof body.errorCode === 'number' ? body.errorCode : undefined
+  const description = typeof body.description === 'string' ? body.description : response.statusText
+  const detail = `${method} ${path} answered ${response.status}${errorCode === undefined ? '' : ` (errorCode ${errorCode})`}: ${description}`
+  return new SignalingError(signalingCodeOf(response.status, errorCode), `The SAFE Launcher API refused the request: ${detail}`)
+}
+
+/** The API base URL, ending in `/`; `ERR_INVALID_OPTION` for anything but http(s). */
+export function normaliseUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError('not http(s)')
+    return parsed.href.endsWith('/') ? parsed.href : `${parsed.href}/`
+  } catch {
+    throw new SignalingError('ERR_INVALID_OPTION', `Invalid url ${JSON.stringify(url)}: use the API's http(s) address, such as ${DEFAULT_LAUNCHER_URL}`)
+  }
+}
+
+function errorText(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause
+  if (typeof cause?.code === 'string') return cause.code
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** `promise`, or the signal's reason as soon as it aborts (the shared promise itself goes on). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}

@@ -1,0 +1,104 @@
+/**
+ * The push read of `SafeLauncherStore` over our extension
+ * `GET structured-data/watch/:dataIdHandle`: a long poll, asked again with the
+ * last revision seen, each answered when the record changes. Transient
+ * failures are retried with the backoff of `time/retry.ts`, each time with a
+ * fresh data-id handle (the server may have restarted and forgotten it); after
+ * that the watch fails and the reader's poll carries on alone.
+ *
+ * @module
+ */
+import { asyncScheduler, defer, filter, finalize, from, map, Observable, repeat, switchMap, type SchedulerLike } from 'rxjs'
+import { SignalingError } from '../../errors.js'
+import { LAUNCHER_ROUTES, launcherPath, type WatchAnswer } from '../../launcher/api.js'
+import { retryTransient } from '../../time/retry.js'
+import { responseError, type LauncherClient } from './client.js'
+import type { LauncherHandles } from './handles.js'
+
+/** What {@link watchRecord} needs. */
+export interface WatchRecordOptions {
+  client: LauncherClient
+  handles: LauncherHandles
+  /** How long each long poll asks the server to wait, in ms. */
+  waitMs: number
+  /** The allowance for the answer beyond the wait, in ms. */
+  requestTimeoutMs: number
+  /** Whether the server offers the push read: undefined until known; told once it is. */
+  offered: { value: boolean | undefined }
+  /** Times the retry backoff. Default `asyncScheduler`. */
+  scheduler?: SchedulerLike
+}
+
+/** The record at `address` (or null) at once, then each change, until unsubscribed. */
+export function watchRecord(address: string, options: WatchRecordOptions): Observable<string | null> {
+  const { client, handles, offered } = options
+  return new Observable<string | null>((subscriber) => {
+    const stop = new AbortController()
+    const signal = AbortSignal.any([stop.signal, client.closedSignal])
+    let since: number | undefined
+    const unoffered = () => new SignalingError('ERR_STORE_REJECTED', `${client.base} offers no push read: polling instead.`)
+
+    const longPoll = async (dataId: number): Promise<WatchAnswer> => {
+      const query = new URLSearchParams({ timeoutMs: String(options.waitMs) })
+      if (since !== undefined) query.set('since', String(since))
+      const path = launcherPath(LAUNCHER_ROUTES.watch, { dataIdHandle: dataId }, query)
+      const response = await client.request('GET', path, {
+        auth: true,
+        signal,
+        timeoutMs: options.waitMs + options.requestTimeoutMs,
+        answerErrors: true,
+      })
+      if (!response.ok) {
+        if (offered.value === undefined && isUnofferedExtension(response)) {
+          offered.value = false
+          throw unoffered()
+        }
+        throw await responseError('GET', path, response)
+      }
+      offered.value = true
+      return (await response.json()) as WatchAnswer
+    }
+
+    // One attempt: a data-id handle, then long polls until one fails; the handle is dropped either way.
+    const attempt = defer(() => {
+      client.checkOpen()
+      if (offered.value === false) throw unoffered()
+      return from(handles.dataId(address, signal))
+    }).pipe(
+      switchMap((dataId) =>
+        defer(() => from(longPoll(dataId))).pipe(
+          repeat(),
+          finalize(() => handles.drop('dataId', dataId)),
+        ),
+      ),
+    )
+    const subscription = attempt
+      .pipe(
+        retryTransient({ scheduler: options.scheduler ?? asyncScheduler }),
+        filter((answer) => answer.revision !== since),
+        map((answer) => {
+          since = answer.revision
+          return answer.data
+        }),
+      )
+      .subscribe({
+        next: (data) => subscriber.next(data),
+        error: (error: unknown) => {
+          if (!signal.aborted) subscriber.error(error)
+        },
+      })
+    return () => {
+      stop.abort()
+      subscription.unsubscribe()
+    }
+  })
+}
+
+/**
+ * Whether an error answer to one of our extensions means the server does not
+ * offer it: any 4xx but a limit (429) or a token refused (401) — a Launcher has
+ * no such endpoint (404), or its `structured-data/:handleId` route took the name for a handle (-1513).
+ */
+export function isUnofferedExtension(response: Response): boolean {
+  return response.status >= 400 && response.status < 500 && response.status !== 429 && response.status !== 401
+}
