@@ -104,9 +104,8 @@ export {
   type SignalRecord,
 } from './protocol/records.js'
 export { isTransientError, MAX_STORE_RETRIES, RETRY_BASE_DELAY_MS, retryTransient, STORE_RETRIES, type RetryOptions } from './time/retry.js'
-export { MAX_MEMORY_RECORDS, MemoryRecords, MemoryStore, MemoryTable, type MemoryStoreOptions } from './stores/memory.js'
+export { MAX_MEMORY_RECORDS, MemoryStore, MemoryTable, type MemoryStoreOptions } from './stores/memory.js'
 export { TableStore, tableErrors, type SharedTable, type TableEntry } from './stores/table.js'
-export { OwnedStore, recordErrors, type RecordBackend, type RecordEntry } from './stores/records.js'
 export { SafeLauncherStore, type SafeLauncherStoreOptions } from './stores/launcher/store.js'
 export { REQUEST_TIMEOUT_MS } from './stores/launcher/client.js'
 export { nameOf } from './stores/launcher/handles.js'

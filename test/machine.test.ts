@@ -144,7 +144,7 @@ describe('the signaling machine', () => {
       await world.settle()
       await alice.provided.released()
       expect(alice.state).toBe('closed')
-      expect(world.records.size).toBe(0)
+      expect(world.table.size).toBe(0)
       const dave = world.join({ room: 'demo' })
       await world.settle()
       expect(dave.context.role).toBe('initiator')
@@ -275,7 +275,7 @@ describe('the signaling machine', () => {
       expect(alice.state).toBe('failed')
       expect(alice.error?.code).toBe('ERR_STORE_UNAVAILABLE')
       await alice.provided.released()
-      expect(world.records.size).toBe(0)
+      expect(world.table.size).toBe(0)
     })
 
     it('fails with ERR_STORE_UNAVAILABLE when publishing the answer keeps failing', async () => {
@@ -320,7 +320,7 @@ describe('the signaling machine', () => {
       expect(alice.error?.code).toBe('ERR_ANSWER_TIMEOUT')
       expect(world.network.peers[0]?.destroyed).toBe(true)
       await alice.provided.released()
-      expect(world.records.size).toBe(0)
+      expect(world.table.size).toBe(0)
     })
 
     it('fails both sides with ERR_CONNECT_TIMEOUT when the peers never connect', async () => {
@@ -333,7 +333,7 @@ describe('the signaling machine', () => {
       expect(alice.error?.code).toBe('ERR_CONNECT_TIMEOUT')
       expect(bob.error?.code).toBe('ERR_CONNECT_TIMEOUT')
       await Promise.all([alice.provided.released(), bob.provided.released()])
-      expect(world.records.size).toBe(0)
+      expect(world.table.size).toBe(0)
     })
 
     it('fails with ERR_SIGNAL_TIMEOUT when the peer never produces its offer', async () => {
@@ -507,7 +507,7 @@ describe('the signaling machine', () => {
         const hadPeer = state !== 'idle'
         expect(participant.peers.length > 0).toBe(hadPeer)
         expect(participant.peers.every((peer) => peer.destroyed)).toBe(true)
-        const left = [...world.records.records.entries()].filter(([, entry]) => entry.owner === participantOwner(participant))
+        const left = [...world.table.entries.entries()].filter(([, entry]) => entry.owner === participantOwner(participant))
         expect(left).toEqual([])
       })
     }

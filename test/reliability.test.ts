@@ -9,7 +9,7 @@ import { SimulatedClock } from 'xstate'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   createSignaling,
-  MemoryRecords,
+  MemoryTable,
   roomAddress,
   SafeLauncherStore,
   SignalingError,
@@ -88,7 +88,7 @@ describe('faults, with the real server and real peers', () => {
   it('lets a newcomer be the initiator once a crashed initiator’s offer expires', async () => {
     const clock = new SimulatedClock()
     clock.set(Date.now())
-    const running = await server({ backend: new MemoryRecords(clock) })
+    const running = await server({ backend: new MemoryTable(clock) })
     const crashed = join(running.url, 'crash', { answerTimeoutMs: 60_000, connectTimeoutMs: 30_000 })
     await reaches(crashed, 'pollingAnswer')
     crashed.actor.stop() // gone without hanging up

@@ -10,7 +10,7 @@ import rateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Subject } from 'rxjs'
 import { API_PREFIX, bearerToken, TTL_HEADER } from '../launcher/api.js'
-import type { RecordBackend } from '../stores/records.js'
+import type { SharedTable } from '../stores/table.js'
 import { checkCount } from '../validate.js'
 import { checkBackendOptions, contextLimits, createSessions, openBackend, type ServerContext, type ServerOptions } from './context.js'
 import { clientError, registerErrorHandlers, routerError } from './errors.js'
@@ -40,7 +40,7 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   const sessions = createSessions(options)
   const closing = new Subject<void>()
   const limits = contextLimits(options)
-  let backend: RecordBackend | undefined
+  let backend: SharedTable | undefined
   const startedAt = Date.now()
   const app = Fastify({
     logger: false,

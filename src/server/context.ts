@@ -7,8 +7,8 @@
  * @module
  */
 import type { Subject } from 'rxjs'
-import { MAX_MEMORY_RECORDS, MemoryRecords } from '../stores/memory.js'
-import type { RecordBackend } from '../stores/records.js'
+import { MAX_MEMORY_RECORDS, MemoryTable } from '../stores/memory.js'
+import type { SharedTable } from '../stores/table.js'
 import { DEFAULT_RECORD_TTL_MS, MAX_RECORD_TTL_MS } from '../stores/store.js'
 import { realClock, type SignalingClock } from '../time/clock.js'
 import { checkCount, checkMs } from '../validate.js'
@@ -17,8 +17,8 @@ import { SessionRegistry, type SessionLimits } from './sessions.js'
 
 /** Options of `createServerApp`; all optional. */
 export interface ServerOptions extends SessionLimits {
-  /** Where records live. Default: Redis at `redisUrl` if given, else a new {@link MemoryRecords} on `clock`. */
-  backend?: RecordBackend
+  /** Where records live. Default: Redis at `redisUrl` if given, else a new {@link MemoryTable} on `clock`. */
+  backend?: SharedTable
   /** Keep records in Redis (`redis://host:port`), shared with other instances using the same Redis. */
   redisUrl?: string
   /** Times record expiry (with the default backend). Default: the wall clock. */
@@ -45,7 +45,7 @@ export interface ServerOptions extends SessionLimits {
 
 /** What the routes share. */
 export interface ServerContext {
-  backend: RecordBackend
+  backend: SharedTable
   sessions: SessionRegistry
   recordTtlMs: number
   maxRecordTtlMs: number
@@ -81,11 +81,11 @@ export function checkBackendOptions(options: ServerOptions): void {
 }
 
 /** The backend the options ask for: the one given, Redis (loaded now, on demand) at `redisUrl`, or memory. */
-export async function openBackend(options: ServerOptions): Promise<RecordBackend> {
+export async function openBackend(options: ServerOptions): Promise<SharedTable> {
   if (options.backend !== undefined) return options.backend
   if (options.redisUrl !== undefined) {
-    const { RedisRecords } = await import('../stores/redis.js')
-    return new RedisRecords({ url: options.redisUrl, ...(options.clock === undefined ? {} : { clock: options.clock }) })
+    const { RedisTable } = await import('../stores/redis.js')
+    return new RedisTable({ url: options.redisUrl, ...(options.clock === undefined ? {} : { clock: options.clock }) })
   }
-  return new MemoryRecords(options.clock ?? realClock, checkCount('maxRecords', options.maxRecords ?? MAX_MEMORY_RECORDS, 1, 1e8))
+  return new MemoryTable(options.clock ?? realClock, checkCount('maxRecords', options.maxRecords ?? MAX_MEMORY_RECORDS, 1, 1e8))
 }

@@ -14,11 +14,11 @@ export {
   LAUNCHER_ROUTES,
   PERMISSIONS,
   TTL_HEADER,
-  MAX_WATCH_WAIT_MS as MAX_WATCH_TIMEOUT_MS,
-  UNVERSIONED_TYPE_TAG as TYPE_TAG_UNVERSIONED,
-  VERSIONED_TYPE_TAG as TYPE_TAG_VERSIONED,
-  WATCH_WAIT_MS as WATCH_TIMEOUT_MS,
-  type LauncherApp as AppInfo,
+  MAX_WATCH_WAIT_MS,
+  UNVERSIONED_TYPE_TAG,
+  VERSIONED_TYPE_TAG,
+  WATCH_WAIT_MS,
+  type LauncherApp,
   type WatchAnswer,
 } from '../launcher/api.js'
 export { LAUNCHER_CODES, LauncherError, toLauncherError, type LauncherCode } from '../launcher/errors.js'

@@ -50,10 +50,6 @@ export class MemoryTable implements SharedTable {
     return this.entries.size
   }
 
-  /** @deprecated Use {@link MemoryTable.entries}. */
-  get records(): Map<string, MemoryEntry> {
-    return this.entries
-  }
 
   async newOwner(): Promise<string> {
     return this.newOwnerSync()
@@ -192,10 +188,6 @@ export class MemoryStore extends TableStore {
   }
 }
 
-/** @deprecated Use {@link MemoryTable}. */
-export const MemoryRecords = MemoryTable
-/** @deprecated Use {@link MemoryTable}. */
-export type MemoryRecords = MemoryTable
 
 /** Lets the process exit while records wait to expire (Node timers); a no-op elsewhere. */
 function unrefTimer(timer: unknown): void {

@@ -237,9 +237,3 @@ export class RedisStore extends TableStore {
   }
 }
 
-/** @deprecated Use {@link RedisTable}. */
-export const RedisRecords = RedisTable
-/** @deprecated Use {@link RedisTable}. */
-export type RedisRecords = RedisTable
-/** @deprecated Use {@link RedisTableOptions}. */
-export type RedisRecordsOptions = RedisTableOptions

@@ -49,8 +49,6 @@ export function createWorld(networkOptions: FakePeerNetworkOptions = {}) {
   return {
     clock,
     table,
-    /** @deprecated The same as `table` (tests written before the rename read `world.records`). */
-    records: table,
     network,
     join,
     advance: (ms: number, stepMs?: number) => advanceClock(clock, ms, stepMs),

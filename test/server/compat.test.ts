@@ -5,7 +5,7 @@
  */
 import { SimulatedClock } from 'xstate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MemoryRecords } from '../../src/index.js'
+import { MemoryTable } from '../../src/index.js'
 import { startServer, type RunningServer } from '../../src/server/index.js'
 
 interface Answer {
@@ -74,7 +74,7 @@ async function read(token: string | undefined, name: string, typeTag = 500) {
 beforeAll(async () => {
   clock = new SimulatedClock()
   clock.set(1_700_000_000_000)
-  server = await startServer({ port: 0, backend: new MemoryRecords(clock), maxHandlesPerToken: 50 })
+  server = await startServer({ port: 0, backend: new MemoryTable(clock), maxHandlesPerToken: 50 })
 })
 afterAll(async () => {
   await server.close()

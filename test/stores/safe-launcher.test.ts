@@ -1,7 +1,7 @@
 /** The store contract for SafeLauncherStore, talking HTTP to `signalbox serve` started in-process on port 0. */
 import { SimulatedClock } from 'xstate'
 import { describe, expect, it } from 'vitest'
-import { MemoryRecords, SafeLauncherStore } from '../../src/index.js'
+import { MemoryTable, SafeLauncherStore } from '../../src/index.js'
 import { startServer } from '../../src/server/index.js'
 import { runStoreContract } from './contract.js'
 
@@ -10,7 +10,7 @@ const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 2))
 async function harness(watch: boolean, extensions = true) {
   const clock = new SimulatedClock()
   clock.set(1_700_000_000_000)
-  const server = await startServer({ port: 0, backend: new MemoryRecords(clock), extensions })
+  const server = await startServer({ port: 0, backend: new MemoryTable(clock), extensions })
   const a = new SafeLauncherStore({ url: server.url, watch })
   const b = new SafeLauncherStore({ url: server.url, watch })
   return {

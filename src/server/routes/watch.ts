@@ -15,10 +15,10 @@ import { LAUNCHER_ROUTES, WATCH_WAIT_MS, type WatchAnswer } from '../../launcher
 import { LauncherError } from '../../launcher/errors.js'
 import { MAX_ANONYMOUS_WATCHES } from '../limits.js'
 import { handleIdParam, parseRequest, recordAddress, watchQuery } from '../requests.js'
-import type { RecordEntry } from '../../stores/records.js'
+import type { TableEntry } from '../../stores/table.js'
 import { handlesOf } from './shared.js'
 
-function answerOf(entry: RecordEntry | null): WatchAnswer {
+function answerOf(entry: TableEntry | null): WatchAnswer {
   return entry === null ? { revision: 0, version: 0, data: null } : { revision: entry.revision, version: entry.version, data: entry.data }
 }
 
