@@ -10,7 +10,8 @@ import { exhaustMap, startWith, timer } from 'rxjs'
 import { fromCallback, type EventObject } from 'xstate'
 import type { HoldRoomInput } from '../machines/signaling.types.js'
 import { SignalingError } from '../errors.js'
-import { createBusyRecord, encodeRecord, roomAddress } from '../protocol/records.js'
+import { roomAddress } from '../protocol/addresses.js'
+import { createBusyRecord, encodeRecord } from '../protocol/records.js'
 import type { Participant } from './participant.js'
 
 /** How long the busy marker of a call in progress lives without being renewed, in ms: a crashed initiator frees its room after this. */

@@ -13,7 +13,8 @@ import { fromObservable } from 'xstate'
 import type { PollAnswerInput } from '../machines/signaling.types.js'
 import { SignalingError } from '../errors.js'
 import { pollForRecord } from '../time/polling.js'
-import { answerAddress, badRecordError, decodeRecord, isRecordExpired, roomAddress, type SessionSignal } from '../protocol/records.js'
+import { answerAddress, roomAddress } from '../protocol/addresses.js'
+import { badRecordError, decodeRecord, isRecordExpired, type SessionSignal } from '../protocol/records.js'
 import { publishRecord, type Participant } from './participant.js'
 
 /** The `pollAnswer` actor of `participant`. */

@@ -7,7 +7,7 @@
  */
 import { fromPromise } from 'xstate'
 import type { PublishAnswerInput, PublishOutput } from '../machines/signaling.types.js'
-import { answerAddress, createSelfId } from '../protocol/records.js'
+import { answerAddress, createSelfId } from '../protocol/addresses.js'
 import { publishRecord, type Participant } from './participant.js'
 
 /** The `publishAnswer` actor of `participant`. */

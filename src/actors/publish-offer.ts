@@ -7,7 +7,7 @@
  */
 import { fromPromise } from 'xstate'
 import type { PublishOfferInput, PublishOutput } from '../machines/signaling.types.js'
-import { createSelfId, roomAddress } from '../protocol/records.js'
+import { createSelfId, roomAddress } from '../protocol/addresses.js'
 import { publishRecord, type Participant } from './participant.js'
 
 /** The `publishOffer` actor of `participant`. */

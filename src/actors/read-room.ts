@@ -9,7 +9,8 @@
 import { fromPromise } from 'xstate'
 import type { ReadRoomInput, RoomOffer } from '../machines/signaling.types.js'
 import { SignalingError } from '../errors.js'
-import { badRecordError, decodeRecord, isRecordExpired, roomAddress } from '../protocol/records.js'
+import { roomAddress } from '../protocol/addresses.js'
+import { badRecordError, decodeRecord, isRecordExpired } from '../protocol/records.js'
 import { storeCall, type Participant } from './participant.js'
 
 /** The `readRoom` actor of `participant`. */

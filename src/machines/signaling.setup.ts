@@ -9,7 +9,8 @@
 import { assign, fromCallback, fromObservable, fromPromise, sendTo, setup, stopChild, type EventObject } from 'xstate'
 import { EMPTY } from 'rxjs'
 import { SignalingError, toSignalingError, type SignalingErrorCode } from '../errors.js'
-import { DEFAULT_APP_ID, isValidRoomName, type SessionSignal } from '../protocol/records.js'
+import { DEFAULT_APP_ID, isValidRoomName } from '../protocol/addresses.js'
+import { type SessionSignal } from '../protocol/records.js'
 import type {
   HoldRoomInput,
   PeerActorInput,

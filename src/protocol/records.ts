@@ -9,23 +9,12 @@ import { base64ToText, textToBase64 } from './base64.js'
 import { SignalingError } from '../errors.js'
 import { parseWith } from '../validate.js'
 
-/** The app id the seed used; part of every address. */
-export const DEFAULT_APP_ID = 'example.signaling.v1'
 /** Largest encoded record (the base64 text), in bytes: the SAFE structured-data limit. */
 export const MAX_RECORD_BYTES = 100 * 1024
-/** Longest room name, in characters. */
-export const MAX_ROOM_LENGTH = 256
-/** Longest app id (part of every address), in characters. */
-export const MAX_APP_ID_LENGTH = 256
 /** Longest id a record may name as `targetId`, in characters. */
 export const MAX_TARGET_ID_LENGTH = 512
 /** The record format version this code writes. */
 export const RECORD_VERSION = 1
-/** Random bytes in an answer id: 128 bits, unguessable. */
-const SELF_ID_RANDOM_BYTES = 16
-// Control characters (C0, DEL, C1) are not allowed in room names.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/
 
 /** A WebRTC session description as simple-peer signals it with `trickle: false`. */
 export interface SessionSignal {
@@ -81,22 +70,6 @@ const recordSchema = v.pipe(
   ),
 )
 
-const roomNameMessage = (issue: v.BaseIssue<unknown>) =>
-  `Invalid room name ${JSON.stringify(issue.input)?.slice(0, 80)}: use a non-empty string of at most ${MAX_ROOM_LENGTH} characters without control characters.`
-
-/** A room name: a non-empty string of at most {@link MAX_ROOM_LENGTH} characters without control characters. */
-export const roomNameSchema = v.pipe(
-  v.string(roomNameMessage),
-  v.nonEmpty(roomNameMessage),
-  v.maxLength(MAX_ROOM_LENGTH, roomNameMessage),
-  v.check((room) => !CONTROL_CHARACTERS.test(room), roomNameMessage),
-)
-
-/** True when `room` is a valid room name (see {@link roomNameSchema}); never throws. */
-export function isValidRoomName(room: unknown): room is string {
-  return v.is(roomNameSchema, room)
-}
-
 /**
  * The offer a busy marker shows a seed-era reader: a valid session description
  * (a data channel) with no candidates, so it answers, never connects, and its
@@ -120,35 +93,6 @@ export const BUSY_OFFER_SDP = [
   'a=max-message-size:262144',
   '',
 ].join('\r\n')
-
-/**
- * Checks a room name and returns it; throws `ERR_INVALID_ROOM` when it is not
- * a non-empty string of at most {@link MAX_ROOM_LENGTH} characters without control characters.
- */
-export function validateRoomName(room: unknown): string {
-  return parseWith(roomNameSchema, room, 'ERR_INVALID_ROOM')
-}
-
-/** The address of a room's offer: base64 of `${appId}-${room}`, as the seed's `btoa`. */
-export function roomAddress(room: string, appId: string = DEFAULT_APP_ID): string {
-  return textToBase64(`${appId}-${room}`)
-}
-
-/** The address where the answer to an offer whose `targetId` is `selfId` is stored. */
-export function answerAddress(selfId: string, appId: string = DEFAULT_APP_ID): string {
-  return textToBase64(`${appId}-${selfId}`)
-}
-
-/**
- * A fresh id for the answer address: the room name, a dash and 128 random bits in hex
- * (the seed used `Math.random()`, which others could guess).
- */
-export function createSelfId(room: string): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(SELF_ID_RANDOM_BYTES))
-  let hex = ''
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0')
-  return `${room}-${hex}`
-}
 
 /** When and for how long a new record counts, and the id it asks to be answered at. */
 export interface RecordOptions {

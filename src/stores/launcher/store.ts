@@ -16,9 +16,9 @@ import type { Observable } from 'rxjs'
 import { SignalingError } from '../../errors.js'
 import { DEFAULT_LAUNCHER_URL, LAUNCHER_ROUTES, launcherPath, TTL_HEADER, UNVERSIONED_TYPE_TAG, WATCH_WAIT_MS, type LauncherApp } from '../../launcher/api.js'
 import { bytesToBase64 } from '../../protocol/base64.js'
-import { DEFAULT_APP_ID } from '../../protocol/records.js'
+import { DEFAULT_APP_ID } from '../../protocol/addresses.js'
 import { checkMs } from '../../validate.js'
-import { checkAddress, checkWrite, type SignalStore, type StoreCallOptions, type StoreWriteOptions } from '../store.js'
+import { checkAddress, checkCallOptions, checkWrite, type SignalStore, type StoreCallOptions, type StoreWriteOptions } from '../store.js'
 import { LauncherClient, normaliseUrl, REQUEST_TIMEOUT_MS, responseError } from './client.js'
 import { LauncherHandles, nameOf } from './handles.js'
 import { isUnofferedExtension, watchRecord } from './watch.js'
@@ -109,7 +109,7 @@ export class SafeLauncherStore implements SignalStore {
   }
 
   async read(address: string, options?: StoreCallOptions): Promise<string | null> {
-    this.checkOpen(address)
+    this.checkOpen(address, options)
     const signal = options?.signal
     if (this.directRead !== false) {
       const data = await this.readDirectly(address, signal)
@@ -126,7 +126,7 @@ export class SafeLauncherStore implements SignalStore {
   }
 
   async remove(address: string, options?: StoreCallOptions): Promise<void> {
-    this.checkOpen(address)
+    this.checkOpen(address, options)
     const signal = options?.signal
     const handleId = await this.handles.structuredData(address, signal)
     if (handleId === null) return
@@ -174,10 +174,11 @@ export class SafeLauncherStore implements SignalStore {
     throw error
   }
 
-  /** Throws `ERR_STORE_CLOSED` once closed, then checks `address` (store.ts). */
-  private checkOpen(address?: string): void {
+  /** Throws `ERR_STORE_CLOSED` once closed, then checks `address` and the call's options (store.ts). */
+  private checkOpen(address?: string, options?: StoreCallOptions): void {
     if (this.closed) throw new SignalingError('ERR_STORE_CLOSED')
     if (address !== undefined) checkAddress(address)
+    checkCallOptions(options)
   }
 }
 
