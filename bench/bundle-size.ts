@@ -60,7 +60,17 @@ export async function measureBundleSize(): Promise<BundleSizes> {
 /** One line per script, for `npm run bench`. */
 export function formatBundleSizes(sizes: BundleSizes): string {
   const line = (name: string, size: ScriptSize) => `${name.padEnd(34)} ${size.minKiB.toFixed(1).padStart(7)} KiB min  ${size.gzipKiB.toFixed(1).padStart(6)} KiB gzip`
-  return [line('signalbox, minimal browser app', sizes.signalbox), line(`PeerJS ${sizes.peerjs.version} peerjs.min.js`, sizes.peerjs)].join('\n')
+  const verdict = bundleWithinTarget(sizes) ? 'pass' : 'MISS'
+  return [
+    line('signalbox, minimal browser app', sizes.signalbox),
+    line(`PeerJS ${sizes.peerjs.version} peerjs.min.js`, sizes.peerjs),
+    `bundle target                      ${verdict} (minified and gzip at most PeerJS's)`,
+  ].join('\n')
+}
+
+/** Issue 13's target: the minimal app no larger than peerjs.min.js, minified and gzipped. */
+export function bundleWithinTarget(sizes: BundleSizes): boolean {
+  return sizes.signalbox.minKiB <= sizes.peerjs.minKiB && sizes.signalbox.gzipKiB <= sizes.peerjs.gzipKiB
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

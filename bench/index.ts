@@ -17,6 +17,7 @@ import { directOnce, launcherPair, memoryPair, signalboxOnce } from './connect.j
 import { measureRoomMemory } from './memory.js'
 import { median, round } from './stats.js'
 import { measureThroughput } from './throughput.js'
+import { formatBundleSizes, measureBundleSize } from './bundle-size.js'
 import { browserRunsFrom, runBrowserSection } from './browser/index.js'
 
 const args = process.argv.slice(2)
@@ -125,10 +126,16 @@ for (const [name, value, note] of rows) {
   console.log(`${name.padEnd(26)}${String(value).padStart(10)}  ${(verdict.get(name) ?? '').padEnd(34)}${note}`)
 }
 
+// The browser bundle of a minimal app, beside PeerJS's prebuilt peerjs.min.js.
+console.log('')
+progress('browser bundle size')
+const bundle = await measureBundleSize()
+console.log(formatBundleSizes(bundle))
+
 // The browser section (bench/browser/): signalbox against PeerJS in headless Chromium; skipped without Chromium.
 console.log('')
 const browserSection = await runBrowserSection(browserRunsFrom(args))
 const browserFigures = browserSection ?? { browser: null, peerjs: null }
 
-if (json) console.log(JSON.stringify({ ...figures, ...browserFigures, trickleRatio: null, targets: Object.fromEntries(targets.map(([name, , pass]) => [name, pass])) }))
+if (json) console.log(JSON.stringify({ ...figures, bundle, ...browserFigures, trickleRatio: null, targets: Object.fromEntries(targets.map(([name, , pass]) => [name, pass])) }))
 process.exit(0)

@@ -66,7 +66,7 @@ const recordSchema = v.pipe(
   }),
   v.check(
     (record) => (record.busy === true ? record.enc === undefined : [record.payload, record.enc].filter((part) => part !== undefined).length === 1),
-    'a record holds exactly one of payload, enc and busy',
+    'a record holds exactly one of payload and enc (a busy marker: a placeholder payload)',
   ),
 )
 
