@@ -14,6 +14,14 @@ const server = await startServer({
   maxHandlesPerToken: 1_000_000,
   maxWatchesPerToken: 10_000,
   maxTokens: 1_000_000,
+  // The whole load comes from one address: lift the per-address and global caps that answer attacks.
+  maxTokensPerAddress: 1_000_000,
+  newTokensPerAddressPerMinute: 1_000_000,
+  maxConnections: 1_000_000,
+  maxConnectionsPerAddress: 1_000_000,
+  maxWatches: 1_000_000,
+  recordBytesPerAddress: 2 ** 40,
+  memoryBudgetBytes: 2 ** 40,
   // One address makes the whole load here: the per-client rate limit would cap it.
   rateLimitPerSecond: 0,
   ...(counting

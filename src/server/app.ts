@@ -121,7 +121,7 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   if (options.webRoot !== undefined) registerWebRoutes(app, options.webRoot)
 
   void app.register(async (root) => {
-    const backend = await openBackend(options, budget)
+    const backend = await openBackend(options, budget, sessions)
     const ready = { backend, sessions, budget, closing, ...limits }
     context = ready
     registerHealthRoute(root, { context: () => ready, connections, startedAt: Date.now() })

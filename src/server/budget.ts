@@ -19,10 +19,18 @@ export function entryCost(data: string, address = ''): number {
 
 const MIB = 1024 * 1024
 
-/** A bytes budget: a total for the server, and what each owner (a token's owner identity) holds of it. */
+/** One holder's share of a {@link MemoryBudget}: whom bytes are charged to (a token's owner, an address), and most it may hold. */
+export interface BudgetShare {
+  key: string
+  limitBytes: number
+  /** Names the holder in a refusal ("this token", "your address"). */
+  who: string
+}
+
+/** A bytes budget: a total for the server, and what each holder (a token, an address) holds of it. */
 export class MemoryBudget {
   private used = 0
-  private readonly perOwner = new Map<string, number>()
+  private readonly perHolder = new Map<string, number>()
 
   /** @param totalBytes - most bytes held by everyone together (records and unsaved handles) */
   constructor(readonly totalBytes: number) {}
@@ -32,34 +40,37 @@ export class MemoryBudget {
     return this.used
   }
 
-  /** Bytes `owner` holds now. */
-  usedBy(owner: string): number {
-    return this.perOwner.get(owner) ?? 0
+  /** Bytes the holder `key` holds now. */
+  usedBy(key: string): number {
+    return this.perHolder.get(key) ?? 0
   }
 
   /**
-   * Takes `bytes` for `owner`, or throws the NetworkFull answer (taking nothing)
-   * when the owner would hold more than `ownerLimit` or everyone more than the total.
+   * Takes `bytes` for each of `shares`, or throws the NetworkFull answer
+   * (taking nothing) when one of them, or everyone together, would pass its limit.
    */
-  reserve(owner: string, bytes: number, ownerLimit = Number.POSITIVE_INFINITY): void {
-    const mine = this.usedBy(owner)
-    if (mine + bytes > ownerLimit) throw this.full(`this token's share of ${mebibytes(ownerLimit)} for records`, 'remove records it no longer needs first')
-    if (this.used + bytes > this.totalBytes) throw this.full(`its memory budget of ${mebibytes(this.totalBytes)} for records and unsaved handles`, 'try again later, when records expire')
+  reserve(bytes: number, shares: readonly BudgetShare[] = []): void {
+    for (const share of shares) {
+      if (this.usedBy(share.key) + bytes > share.limitBytes) throw full(`${share.who}'s share of ${mebibytes(share.limitBytes)} for records`, 'remove records no longer needed, or wait for them to expire')
+    }
+    if (this.used + bytes > this.totalBytes) throw full(`its memory budget of ${mebibytes(this.totalBytes)} for records and unsaved handles`, 'try again later, when records expire')
     this.used += bytes
-    this.perOwner.set(owner, mine + bytes)
+    for (const share of shares) this.perHolder.set(share.key, this.usedBy(share.key) + bytes)
   }
 
-  /** Gives back `bytes` of `owner`. */
-  release(owner: string, bytes: number): void {
-    const left = this.usedBy(owner) - bytes
+  /** Gives back `bytes` taken for the holders `keys`. */
+  release(bytes: number, keys: readonly string[] = []): void {
     this.used = Math.max(0, this.used - bytes)
-    if (left <= 0) this.perOwner.delete(owner)
-    else this.perOwner.set(owner, left)
+    for (const key of keys) {
+      const left = this.usedBy(key) - bytes
+      if (left <= 0) this.perHolder.delete(key)
+      else this.perHolder.set(key, left)
+    }
   }
+}
 
-  private full(limit: string, advice: string): LauncherError {
-    return launcherError(LAUNCHER_CODES.NETWORK_FULL, `${LAUNCHER_CODES.NETWORK_FULL.description}: the server holds ${limit}: ${advice}`)
-  }
+function full(limit: string, advice: string): LauncherError {
+  return launcherError(LAUNCHER_CODES.NETWORK_FULL, `${LAUNCHER_CODES.NETWORK_FULL.description}: the server holds ${limit}: ${advice}`)
 }
 
 function mebibytes(bytes: number): string {

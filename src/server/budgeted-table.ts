@@ -14,13 +14,18 @@
 import type { Observable } from 'rxjs'
 import type { SharedTable, TableEntry } from '../stores/table.js'
 import type { SignalingClock } from '../time/clock.js'
-import { entryCost, type MemoryBudget } from './budget.js'
+import { entryCost, type BudgetShare, type MemoryBudget } from './budget.js'
 
 interface HeldRecord {
   owner: string
+  /** The holders its bytes are charged to (its owner, the address of its token). */
+  keys: string[]
   bytes: number
   timer: unknown
 }
+
+/** Whom a record of `owner` is charged to: the token's share, and its address's (which outlives the token). */
+export type RecordShares = (owner: string) => BudgetShare[]
 
 /** A {@link SharedTable} whose writes are charged to a {@link MemoryBudget}; a write past it is refused with NetworkFull (-27). */
 export class BudgetedTable implements SharedTable {
@@ -29,13 +34,13 @@ export class BudgetedTable implements SharedTable {
   /**
    * @param inner - where the records live
    * @param budget - the server's budget (shared with the unsaved handles)
-   * @param ownerLimitBytes - most bytes of records one owner (one token) holds
+   * @param sharesOf - whom a record of an owner is charged to, with their limits
    * @param clock - times the release of records whose ttl passed
    */
   constructor(
     private readonly inner: SharedTable,
     private readonly budget: MemoryBudget,
-    private readonly ownerLimitBytes: number,
+    private readonly sharesOf: RecordShares,
     private readonly clock: SignalingClock,
   ) {}
 
@@ -45,39 +50,45 @@ export class BudgetedTable implements SharedTable {
 
   async create(address: string, data: string, owner: string, ttlMs: number): Promise<TableEntry> {
     const bytes = entryCost(data, address)
-    this.budget.reserve(owner, bytes, this.ownerLimitBytes)
+    const shares = this.sharesOf(owner)
+    const keys = shares.map((share) => share.key)
+    this.budget.reserve(bytes, shares)
     let entry: TableEntry
     try {
       entry = await this.inner.create(address, data, owner, ttlMs)
     } catch (error) {
-      this.budget.release(owner, bytes)
+      this.budget.release(bytes, keys)
       throw error
     }
     this.drop(address)
-    this.hold(address, owner, bytes, ttlMs)
+    this.hold(address, { owner, keys, bytes, timer: undefined }, ttlMs)
     return entry
   }
 
   async update(address: string, data: string, owner: string, ttlMs: number): Promise<TableEntry> {
     const bytes = entryCost(data, address)
     const previous = this.held.get(address)
-    const extra = bytes - (previous?.owner === owner ? previous.bytes : 0)
-    if (extra > 0) this.budget.reserve(owner, extra, this.ownerLimitBytes)
+    const mine = previous?.owner === owner ? previous : undefined
+    // An update is charged only for what it adds, to the holders the record was charged to.
+    const shares = mine === undefined ? this.sharesOf(owner) : this.sharesOf(owner).filter((share) => mine.keys.includes(share.key))
+    const keys = mine?.keys ?? shares.map((share) => share.key)
+    const extra = bytes - (mine?.bytes ?? 0)
+    if (extra > 0) this.budget.reserve(extra, shares)
     let entry: TableEntry
     try {
       entry = await this.inner.update(address, data, owner, ttlMs)
     } catch (error) {
-      if (extra > 0) this.budget.release(owner, extra)
+      if (extra > 0) this.budget.release(extra, keys)
       throw error
     }
-    if (previous?.owner === owner) {
-      this.clock.clearTimeout(previous.timer)
+    if (mine !== undefined) {
+      this.clock.clearTimeout(mine.timer)
       this.held.delete(address)
-      if (extra < 0) this.budget.release(owner, -extra)
+      if (extra < 0) this.budget.release(-extra, keys)
     } else {
       this.drop(address)
     }
-    this.hold(address, owner, bytes, ttlMs)
+    this.hold(address, { owner, keys, bytes, timer: undefined }, ttlMs)
     return entry
   }
 
@@ -118,10 +129,10 @@ export class BudgetedTable implements SharedTable {
     return total
   }
 
-  private hold(address: string, owner: string, bytes: number, ttlMs: number): void {
+  private hold(address: string, record: HeldRecord, ttlMs: number): void {
     const timer = this.clock.setTimeout(() => this.drop(address), ttlMs)
     if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref()
-    this.held.set(address, { owner, bytes, timer })
+    this.held.set(address, { ...record, timer })
   }
 
   private drop(address: string): void {
@@ -129,6 +140,6 @@ export class BudgetedTable implements SharedTable {
     if (record === undefined) return
     this.clock.clearTimeout(record.timer)
     this.held.delete(address)
-    this.budget.release(record.owner, record.bytes)
+    this.budget.release(record.bytes, record.keys)
   }
 }

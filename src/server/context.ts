@@ -14,10 +14,10 @@ import type { SharedTable } from '../stores/table.js'
 import { DEFAULT_RECORD_TTL_MS, MAX_RECORD_TTL_MS } from '../stores/store.js'
 import { realClock, type SignalingClock } from '../time/clock.js'
 import { checkCount, checkMs } from '../validate.js'
-import { MemoryBudget } from './budget.js'
+import { MemoryBudget, type BudgetShare } from './budget.js'
 import { BudgetedTable } from './budgeted-table.js'
 import type { ListenerOptions } from './listener.js'
-import { MAX_WATCHES, MAX_WATCHES_PER_TOKEN, MEMORY_BUDGET_BYTES, RECORD_BYTES_PER_TOKEN } from './limits.js'
+import { MAX_WATCHES, MAX_WATCHES_PER_TOKEN, MEMORY_BUDGET_BYTES, RECORD_BYTES_PER_ADDRESS, RECORD_BYTES_PER_TOKEN } from './limits.js'
 import { SessionRegistry, type SessionLimits } from './sessions.js'
 
 /** Options of `createServerApp`; all optional. */
@@ -42,6 +42,8 @@ export interface ServerOptions extends SessionLimits, ListenerOptions {
   recordBytesPerToken?: number
   /** Largest request body in bytes. Default `BODY_LIMIT_BYTES`. */
   bodyLimit?: number
+  /** Bytes of records the tokens of one address hold at once, revoked tokens' records included. Default {@link RECORD_BYTES_PER_ADDRESS}. */
+  recordBytesPerAddress?: number
   /** Serve the browser page from this directory at `/` (see `findWebRoot`); no page by default. */
   webRoot?: string
   /** Receives one line per request (without its query string); none by default (quiet). */
@@ -108,6 +110,7 @@ export function contextLimits(options: ServerOptions): ContextLimits {
 export function checkBackendOptions(options: ServerOptions): void {
   if (options.backend === undefined && options.redisUrl === undefined) checkCount('maxRecords', options.maxRecords ?? MAX_MEMORY_RECORDS, 1, 1e8)
   checkCount('recordBytesPerToken', options.recordBytesPerToken ?? RECORD_BYTES_PER_TOKEN, 1024, 2 ** 40)
+  checkCount('recordBytesPerAddress', options.recordBytesPerAddress ?? RECORD_BYTES_PER_ADDRESS, 1024, 2 ** 40)
   if (options.redisUrl !== undefined) checkRedisUrl(options.redisUrl)
 }
 
@@ -125,10 +128,16 @@ function checkRedisUrl(url: unknown): void {
 }
 
 /** The backend the options ask for (the one given, Redis loaded now on demand at `redisUrl`, or memory), charged to `budget`. */
-export async function openBackend(options: ServerOptions, budget: MemoryBudget): Promise<BudgetedTable> {
+export async function openBackend(options: ServerOptions, budget: MemoryBudget, sessions: SessionRegistry): Promise<BudgetedTable> {
   const clock = options.clock ?? realClock
-  const recordBytesPerToken = options.recordBytesPerToken ?? RECORD_BYTES_PER_TOKEN
-  return new BudgetedTable(await innerBackend(options, clock), budget, recordBytesPerToken, clock)
+  const perToken = options.recordBytesPerToken ?? RECORD_BYTES_PER_TOKEN
+  const perAddress = options.recordBytesPerAddress ?? RECORD_BYTES_PER_ADDRESS
+  const sharesOf = (owner: string): BudgetShare[] => {
+    const address = sessions.addressOf(owner)
+    const token = { key: `token:${owner}`, limitBytes: perToken, who: 'this token' }
+    return address === undefined ? [token] : [token, { key: `address:${address}`, limitBytes: perAddress, who: 'your address' }]
+  }
+  return new BudgetedTable(await innerBackend(options, clock), budget, sharesOf, clock)
 }
 
 async function innerBackend(options: ServerOptions, clock: SignalingClock): Promise<SharedTable> {

@@ -56,11 +56,9 @@ function randomHandleId(): number {
   return (high & HANDLE_ID_BITS_HIGH) * 2 ** 32 + low || 1
 }
 
-/** Where a {@link HandleTable} charges its bytes. */
+/** Where a {@link HandleTable} charges its bytes (to the server's total; the table's own limit bounds each token). */
 export interface HandleBudget {
   budget: MemoryBudget
-  /** Whom the bytes are charged to (the session's owner identity). */
-  owner: string
   /** Most bytes of handles the table holds; past it its least recently used handles are forgotten. */
   maxBytes: number
 }
@@ -81,7 +79,7 @@ export class HandleTable {
       max: capacity,
       maxSize: charge.maxBytes,
       sizeCalculation: handleCost,
-      dispose: (handle) => charge.budget.release(charge.owner, handleCost(handle)),
+      dispose: (handle) => charge.budget.release(handleCost(handle)),
     })
   }
 
@@ -99,7 +97,7 @@ export class HandleTable {
   add(handle: Handle): number {
     const cost = handleCost(handle)
     if (cost > this.charge.maxBytes) throw tooLarge(cost, this.charge.maxBytes)
-    this.charge.budget.reserve(this.charge.owner, cost)
+    this.charge.budget.reserve(cost)
     let id = randomHandleId()
     while (this.handles.has(id)) id = randomHandleId()
     this.handles.set(id, handle)
@@ -118,7 +116,7 @@ export class HandleTable {
     const updated = { ...this.get(id, 'structuredData'), data }
     const cost = handleCost(updated)
     if (cost > this.charge.maxBytes) throw tooLarge(cost, this.charge.maxBytes)
-    this.charge.budget.reserve(this.charge.owner, cost)
+    this.charge.budget.reserve(cost)
     this.handles.delete(id)
     this.handles.set(id, updated)
   }

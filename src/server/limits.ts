@@ -26,6 +26,12 @@ export const MAX_WATCHES = 4_000
 export const MEMORY_BUDGET_BYTES = 256 * MIB
 /** Bytes of records one token holds at once (a call needs three records of at most 136 KB). */
 export const RECORD_BYTES_PER_TOKEN = MIB
+/**
+ * Bytes of records the tokens of one address hold at once, the records of its
+ * revoked tokens included (they keep their ttl): revoking and authorising again
+ * in a loop does not let one address fill the budget (32 MiB, an eighth of it).
+ */
+export const RECORD_BYTES_PER_ADDRESS = 32 * MIB
 /** Bytes of handles one token holds at once; past it its least recently used handles are forgotten. */
 export const HANDLE_BYTES_PER_TOKEN = MIB
 

@@ -60,14 +60,13 @@ export interface SessionLimits {
 }
 
 const MINUTE_MS = 60_000
-/** Owner key of the handles of requests without a token. */
-const ANONYMOUS = 'anonymous'
 
 /** Every session, and the handle table of requests without a token. */
 export class SessionRegistry {
   /** Handles of requests that carry no token (public reads). */
   readonly anonymous: HandleTable
   private readonly sessions = new Map<string, Session>()
+  private readonly byOwner = new Map<string, Session>()
   private readonly perAddress = new Map<string, { live: number; windowStart: number; granted: number }>()
   private readonly limits: Required<SessionLimits>
   private sweepTimer: unknown
@@ -92,7 +91,7 @@ export class SessionRegistry {
       tokenIdleMs: limits.tokenIdleMs ?? TOKEN_IDLE_MS,
     }
     const anonymousBytes = this.limits.handleBytesPerToken * 4
-    this.anonymous = new HandleTable(this.limits.maxAnonymousHandles, { budget, owner: ANONYMOUS, maxBytes: anonymousBytes })
+    this.anonymous = new HandleTable(this.limits.maxAnonymousHandles, { budget, maxBytes: anonymousBytes })
     this.scheduleSweep()
   }
 
@@ -120,6 +119,11 @@ export class SessionRegistry {
     return bytes
   }
 
+  /** The address the live token of `owner` was granted to; undefined once it is revoked. */
+  addressOf(owner: string): string | undefined {
+    return this.byOwner.get(owner)?.address
+  }
+
   /** Starts a session for `app` owned by `owner`, granted to `address`; 429 when the table, or the address's share, is full. */
   open(app: LauncherApp, permissions: string[], owner: string, address: string): Session {
     const now = this.clock.now()
@@ -130,9 +134,10 @@ export class SessionRegistry {
     quota.live++
     quota.granted++
     const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')
-    const handles = new HandleTable(this.limits.maxHandlesPerToken, { budget: this.budget, owner, maxBytes: this.limits.handleBytesPerToken })
+    const handles = new HandleTable(this.limits.maxHandlesPerToken, { budget: this.budget, maxBytes: this.limits.handleBytesPerToken })
     const session: Session = { token, app, permissions, owner, handles, address, lastUsedAt: now }
     this.sessions.set(token, session)
+    this.byOwner.set(owner, session)
     return session
   }
 
@@ -154,6 +159,7 @@ export class SessionRegistry {
     const session = this.sessions.get(token)
     if (session === undefined) return false
     this.sessions.delete(token)
+    this.byOwner.delete(session.owner)
     session.handles.clear()
     const quota = this.perAddress.get(session.address)
     if (quota !== undefined) {
