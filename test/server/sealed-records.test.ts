@@ -13,6 +13,7 @@ import {
   encodeRecord,
   roomAddress,
   SafeLauncherStore,
+  type PeerLike,
   type SignalingSession,
 } from '../../src/index.js'
 import { startServer, type RunningServer } from '../../src/server/index.js'
@@ -37,13 +38,13 @@ function store(): SafeLauncherStore {
   return created
 }
 
-function join(room: string, secret: string): SignalingSession<unknown> {
+function join(room: string, secret: string): SignalingSession<PeerLike> {
   const call = createSignaling({ store: store(), createPeer: network.createPeer, secret, pollIntervalMs: 100, answerTimeoutMs: 20_000 }).join(room)
   cleanups.push(() => call.hangup())
-  return call as SignalingSession<unknown>
+  return call
 }
 
-function reaches(call: SignalingSession<unknown>, state: string): Promise<void> {
+function reaches(call: SignalingSession<PeerLike>, state: string): Promise<void> {
   return new Promise((resolve) => {
     if (call.actor.getSnapshot().value === state) resolve()
     call.actor.subscribe((snapshot) => snapshot.value === state && resolve())
