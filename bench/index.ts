@@ -14,7 +14,7 @@ import SimplePeer from 'simple-peer'
 import { createRecord, encodeRecord, POLL_INTERVAL_MS, type SessionSignal } from '../src/index.js'
 import { startServerChild } from './child.js'
 import { directOnce, launcherPair, memoryPair, signalboxOnce } from './connect.js'
-import { measureRoomMemory } from './memory.js'
+import { measureMemoryAttack, measureRoomMemory } from './memory.js'
 import { median, round } from './stats.js'
 import { measureThroughput } from './throughput.js'
 import { formatBundleSizes, measureBundleSize } from './bundle-size.js'
@@ -71,6 +71,8 @@ progress(`server throughput, ${LOAD_CONNECTIONS} connections, ${loadSeconds} s e
 const throughput = await measureThroughput(record, LOAD_CONNECTIONS, loadSeconds)
 progress(`memory with ${rooms} rooms`)
 const roomMemoryMB = await measureRoomMemory(record, rooms)
+progress('the memory attack at the default limits')
+const attack = await measureMemoryAttack()
 
 const directMs = median(samples.direct)
 const memoryMs = median(samples.memory)
@@ -91,6 +93,12 @@ const figures = {
   serverP99Ms: throughput.server.p99Ms,
   serverLoadErrors: throughput.server.errors,
   rssPer10kRoomsMB: round((roomMemoryMB * 10_000) / rooms),
+  serverKBPerRoom: round((roomMemoryMB * 1024) / rooms, 2),
+  attackPeakRssMB: round(attack.peakMB),
+  attackBaselineRssMB: round(attack.baselineMB),
+  attackRequests: attack.requests,
+  attackAnswers: attack.answers,
+  attackHealthy: attack.healthy,
   requestsPerHandshakePush,
   requestsPerHandshakePoll,
   recordBytes: record.length,
@@ -103,6 +111,7 @@ const targets: Array<[string, string, boolean]> = [
   ['serverRatio', '≥ 0.6', figures.serverRatio >= 0.6],
   ['serverP99Ms', `< 10 at ${LOAD_CONNECTIONS} connections`, figures.serverP99Ms < 10],
   ['rssPer10kRoomsMB', '< 50', figures.rssPer10kRoomsMB < 50],
+  ['attackPeakRssMB', '< 768 (budget 256 MiB)', figures.attackPeakRssMB < 768 && attack.healthy],
 ]
 const verdict = new Map(targets.map(([name, target, pass]) => [name, `${pass ? 'pass' : 'MISS'} (${target})`]))
 
@@ -118,6 +127,8 @@ const rows: Array<[string, string | number, string]> = [
   ['serverRatio', figures.serverRatio, ''],
   ['serverP99Ms', figures.serverP99Ms, `p99 latency at ${LOAD_CONNECTIONS} connections`],
   ['rssPer10kRoomsMB', figures.rssPer10kRoomsMB, `server RSS growth per 10,000 rooms (measured with ${rooms})`],
+  ['serverKBPerRoom', figures.serverKBPerRoom, 'server RSS growth per open room'],
+  ['attackPeakRssMB', figures.attackPeakRssMB, `peak server RSS under the memory attack (from ${figures.attackBaselineRssMB} MB; ${attack.requests} requests: ${JSON.stringify(attack.answers)}; /health ${attack.healthy ? 'always 200' : 'FAILED'})`],
   ['requestsPerHandshakePush', figures.requestsPerHandshakePush, 'both participants, join to hang-up'],
   ['requestsPerHandshakePoll', figures.requestsPerHandshakePoll, 'both participants, join to hang-up'],
 ]

@@ -1,21 +1,35 @@
 /**
  * `signalbox serve` in a child process of the bench, so that the server and the
  * load or the participants do not share an event loop. It answers the parent
- * over IPC: its URL once listening, its request count, and its resident memory
- * after a garbage collection. Run with --expose-gc.
+ * over IPC: its URL once listening, its request count, its resident memory
+ * after a garbage collection, and the highest resident memory it has seen.
+ * Run with --expose-gc.
  */
 import { startServer } from '../src/server/index.js'
 
 let requests = 0
 /** BENCH_COUNT=0 leaves out the request counter (a log hook), as for load runs. */
 const counting = process.env['BENCH_COUNT'] !== '0'
-const server = await startServer({
-  port: 0,
+/** BENCH_LIMITS=default runs the server at its default limits (the memory attack); otherwise they are lifted for load. */
+const defaults = process.env['BENCH_LIMITS'] === 'default'
+/** The whole load comes from one address: lift the per-address and global caps that answer attacks. */
+const LIFTED = {
   maxHandlesPerToken: 1_000_000,
   maxWatchesPerToken: 10_000,
   maxTokens: 1_000_000,
+  maxTokensPerAddress: 1_000_000,
+  newTokensPerAddressPerMinute: 1_000_000,
+  maxConnections: 1_000_000,
+  maxConnectionsPerAddress: 1_000_000,
+  maxWatches: 1_000_000,
+  recordBytesPerAddress: 2 ** 40,
+  memoryBudgetBytes: 2 ** 40,
   // One address makes the whole load here: the per-client rate limit would cap it.
   rateLimitPerSecond: 0,
+}
+const server = await startServer({
+  port: 0,
+  ...(defaults ? {} : LIFTED),
   ...(counting
     ? {
         log: () => {
@@ -24,8 +38,11 @@ const server = await startServer({
       }
     : {}),
 })
+/** The highest resident memory seen, sampled every 20 ms (the memory attack's peak). */
+let peakRss = process.memoryUsage().rss
+setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20).unref()
 
-type Command = { type: 'requests' } | { type: 'reset' } | { type: 'rss' } | { type: 'stop' }
+type Command = { type: 'requests' } | { type: 'reset' } | { type: 'rss' } | { type: 'peak' } | { type: 'stop' }
 
 process.on('message', (command: Command) => {
   if (command.type === 'requests') process.send!({ requests })
@@ -35,6 +52,7 @@ process.on('message', (command: Command) => {
   } else if (command.type === 'rss') {
     for (let round = 0; round < 3; round++) globalThis.gc?.()
     process.send!({ rss: process.memoryUsage().rss })
-  } else if (command.type === 'stop') void server.close().then(() => process.exit(0))
+  } else if (command.type === 'peak') process.send!({ rss: peakRss })
+  else if (command.type === 'stop') void server.close().then(() => process.exit(0))
 })
 process.send!({ url: server.url })

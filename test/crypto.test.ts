@@ -1,30 +1,50 @@
 import { describe, expect, it } from 'vitest'
-import { deriveRoomKey, openSignal, sealSignal, validateSecret } from '../src/index.js'
+import { deriveRoomKey, openSignal, sealSignal, SECRET_KDF_ITERATIONS, validateSecret } from '../src/index.js'
 import { codeOf } from './helpers/codes.js'
 
 const offer = { type: 'offer', sdp: 'v=0\r\nc=IN IP4 192.168.1.23\r\n' } as const
+const bound = { appId: 'app', room: 'lobby', role: 'offer', targetId: 'lobby-00ff', expiresAt: 1_000 } as const
 
 describe('room secrets', () => {
   it('seal a description so that only the same secret, app and room open it', async () => {
     const key = await deriveRoomKey('correct horse', 'lobby', 'app')
-    const sealed = await sealSignal(key, offer)
+    const sealed = await sealSignal(key, offer, bound)
     expect(sealed).not.toContain('192.168')
     expect(atob(sealed)).not.toContain('v=0')
-    expect(await openSignal(await deriveRoomKey('correct horse', 'lobby', 'app'), sealed)).toEqual(offer)
+    expect(await openSignal(await deriveRoomKey('correct horse', 'lobby', 'app'), sealed, bound)).toEqual(offer)
     for (const [secret, room, app] of [['battery staple', 'lobby', 'app'], ['correct horse', 'other', 'app'], ['correct horse', 'lobby', 'other']] as const) {
-      expect(await codeOf(openSignal(await deriveRoomKey(secret, room, app), sealed))).toBe('ERR_BAD_SECRET')
+      expect(await codeOf(openSignal(await deriveRoomKey(secret, room, app), sealed, bound))).toBe('ERR_BAD_SECRET')
     }
   })
 
   it('use a fresh IV each time, and refuse tampered or truncated ciphertext', async () => {
     const key = await deriveRoomKey('s3cret', 'lobby', 'app')
-    const [first, second] = [await sealSignal(key, offer), await sealSignal(key, offer)]
+    const [first, second] = [await sealSignal(key, offer, bound), await sealSignal(key, offer, bound)]
     expect(first).not.toBe(second)
     const bytes = Uint8Array.from(atob(first), (c) => c.charCodeAt(0))
     bytes[bytes.length - 1]! ^= 1
-    expect(await codeOf(openSignal(key, btoa(String.fromCharCode(...bytes))))).toBe('ERR_BAD_SECRET')
-    expect(await codeOf(openSignal(key, first.slice(0, 16)))).toBe('ERR_BAD_SECRET')
-    expect(await codeOf(openSignal(key, 'not base64!'))).toBe('ERR_BAD_SECRET')
+    expect(await codeOf(openSignal(key, btoa(String.fromCharCode(...bytes)), bound))).toBe('ERR_BAD_SECRET')
+    expect(await codeOf(openSignal(key, first.slice(0, 16), bound))).toBe('ERR_BAD_SECRET')
+    expect(await codeOf(openSignal(key, 'not base64!', bound))).toBe('ERR_BAD_SECRET')
+  })
+
+  it('bind a sealed description to its app, room, role, target id and expiry (AES-GCM associated data)', async () => {
+    const key = await deriveRoomKey('s3cret', 'lobby', 'app')
+    const sealed = await sealSignal(key, offer, bound)
+    expect(await openSignal(key, sealed, bound)).toEqual(offer)
+    const elsewhere = [
+      { ...bound, role: 'answer' as const },
+      { ...bound, expiresAt: 999_999 },
+      { ...bound, expiresAt: undefined },
+      { ...bound, targetId: 'lobby-attacker' },
+      { ...bound, room: 'other' },
+      { ...bound, appId: 'other' },
+    ]
+    for (const context of elsewhere) expect(await codeOf(openSignal(key, sealed, context)), JSON.stringify(context)).toBe('ERR_BAD_SECRET')
+  })
+
+  it('derive keys with PBKDF2 at OWASP\'s 600,000 rounds', () => {
+    expect(SECRET_KDF_ITERATIONS).toBeGreaterThanOrEqual(600_000)
   })
 
   it('refuse empty, over-long and non-string secrets with ERR_INVALID_OPTION', () => {

@@ -18,6 +18,14 @@ const app = createServerApp({
   maxHandlesPerToken: 1_000_000,
   maxWatchesPerToken: 10_000,
   maxTokens: 1_000_000,
+  // The whole load comes from one address: lift the per-address and global caps that answer attacks.
+  maxTokensPerAddress: 1_000_000,
+  newTokensPerAddressPerMinute: 1_000_000,
+  maxConnections: 1_000_000,
+  maxConnectionsPerAddress: 1_000_000,
+  maxWatches: 1_000_000,
+  recordBytesPerAddress: 2 ** 40,
+  memoryBudgetBytes: 2 ** 40,
   rateLimitPerSecond: 0,
 })
 app.get(`${BENCH_PATH}index.html`, (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(BENCH_HTML))

@@ -40,7 +40,7 @@ async function answerOf(participant: Participant, data: string | null, input: Po
   const record = decodeRecord(data, 'answer')
   if (isRecordExpired(record, participant.clock.now())) return null
   if (record.busy === true) throw badRecordError('it marks a busy room where an answer was expected')
-  return participant.keys.descriptionOf(record, input.room, input.appId)
+  return participant.keys.descriptionOf(record, input.room, input.appId, 'answer')
 }
 
 /** One poll: the answer, or null after making sure our offer is still in the room. */

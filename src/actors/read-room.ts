@@ -33,6 +33,6 @@ export function readRoomActor(participant: Participant) {
       ledger.forget(address)
       return null
     }
-    return { signal: await keys.descriptionOf(record, input.room, input.appId), targetId: record.targetId }
+    return { signal: await keys.descriptionOf(record, input.room, input.appId, 'offer'), targetId: record.targetId }
   })
 }

@@ -28,11 +28,19 @@ export class RoomKeys {
   /** The record of our description: sealed with the room key when there is a secret. */
   async recordOf(description: SessionSignal, room: string, appId: string, options: RecordOptions): Promise<SignalRecord> {
     const key = this.keyFor(room, appId)
-    return key === undefined ? createRecord(description, options) : createSealedRecord(await sealSignal(await key, description), options)
+    if (key === undefined) return createRecord(description, options)
+    // Bound to what the record says of itself: where to answer, and until when it counts.
+    const context = { appId, room, role: description.type, targetId: options.targetId, expiresAt: options.now + options.ttlMs }
+    return createSealedRecord(await sealSignal(await key, description, context), options)
   }
 
-  /** The other side's description from its record: opened with the room key; `ERR_BAD_SECRET` when the secrets disagree. */
-  async descriptionOf(record: SignalRecord, room: string, appId: string): Promise<SessionSignal> {
+  /**
+   * The other side's description from its record, which is to hold an `expect`
+   * (an offer at the room address, an answer at an answer address): opened
+   * with the room key; `ERR_BAD_SECRET` when the secrets disagree, or a sealed
+   * record was copied from another role, call or time.
+   */
+  async descriptionOf(record: SignalRecord, room: string, appId: string, expect: SessionSignal['type']): Promise<SessionSignal> {
     const key = this.keyFor(room, appId)
     if (key === undefined) {
       if (record.enc !== undefined) {
@@ -43,7 +51,7 @@ export class RoomKeys {
     if (record.enc === undefined) {
       throw new SignalingError('ERR_BAD_SECRET', "The other participant's description is not encrypted, but this call has a room secret: both sides must join with the same secret.")
     }
-    return openSignal(await key, record.enc)
+    return openSignal(await key, record.enc, { appId, room, role: expect, targetId: record.targetId, expiresAt: record.expiresAt })
   }
 
   private keyFor(room: string, appId: string): Promise<CryptoKey> | undefined {

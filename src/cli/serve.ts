@@ -22,6 +22,10 @@ export interface ServeCommandOptions {
   redis?: string
   /** No log line per request. */
   quiet?: boolean
+  /** Hand out tokens only with this key. */
+  authKey?: string
+  /** Believe X-Forwarded-For from these proxy addresses (comma-separated) or `loopback`. */
+  trustProxy?: string
   /** Where lines go. Default: stdout. */
   write?: (line: string) => void
   /** Called once the server stopped on a signal. Default: exit 0. */
@@ -40,6 +44,8 @@ export async function runServe(options: ServeCommandOptions): Promise<void> {
       ...(options.recordTtl === undefined ? {} : { recordTtlMs: options.recordTtl }),
       ...(options.maxHandles === undefined ? {} : { maxHandlesPerToken: options.maxHandles }),
       ...(options.redis === undefined ? {} : { redisUrl: options.redis }),
+      ...(options.authKey === undefined ? {} : { authKey: options.authKey }),
+      ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
       ...(webRoot === undefined ? {} : { webRoot }),
       ...(options.quiet === true ? {} : { log: (line: string) => write(printable(line)) }),
     })

@@ -84,6 +84,9 @@ export function bearer(token: string): string {
 /** Our extension header: how long a saved record lives, in ms (on `PUT` and `POST structured-data/:handleId`). */
 export const TTL_HEADER = 'x-signalbox-ttl-ms'
 
+/** Our extension header: the server's key on `POST auth`, when `signalbox serve --auth-key` hands out tokens only with it. */
+export const AUTH_KEY_HEADER = 'x-signalbox-auth-key'
+
 /** SAFE structured data's type tag for unversioned data, which signalbox's records are. */
 export const UNVERSIONED_TYPE_TAG = 500
 /** SAFE structured data's type tag for versioned data. */

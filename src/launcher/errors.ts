@@ -109,3 +109,18 @@ export function signalingCodeOf(status: number, errorCode: number | undefined): 
   if (status >= 500 || status === 429 || status === 408) return 'ERR_STORE_UNAVAILABLE'
   return CODES.find((entry) => entry.errorCode === errorCode)?.signaling ?? 'ERR_STORE_REJECTED'
 }
+
+/** `POST auth` refused: the token table, or the caller's share of it, is full (`ERR_STORE_UNAVAILABLE` on the client: try later). */
+export function tooManyTokens(reason: string, retryMs: number): LauncherError {
+  return new LauncherError(429, 429, `No new token: ${reason}; revoke tokens you no longer use (DELETE auth), or try again in ${Math.ceil(retryMs / 1000)} s`)
+}
+
+/** The server is at a global limit (open connections, push reads): try again later. */
+export function serverBusy(reason: string): LauncherError {
+  return new LauncherError(503, 503, `Server busy: ${reason}; try again in a few seconds`)
+}
+
+/** `POST auth` without the server's key (`serve --auth-key`). */
+export function wrongAuthKey(): LauncherError {
+  return new LauncherError(401, 400, 'This server hands out tokens only with its key: send it as the X-Signalbox-Auth-Key header (ask its operator)')
+}

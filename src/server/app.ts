@@ -1,7 +1,8 @@
 /**
  * The embedded SAFE-Launcher-compatible server (`signalbox serve`): the
  * Launcher's REST API version 0.5 under `/0.5/`, on Fastify, with records in a
- * record backend (memory by default, Redis on demand: see context.ts).
+ * record backend (memory by default, Redis on demand: see context.ts), within
+ * the limits of limits.ts (docs/security.md).
  *
  * @module
  */
@@ -9,12 +10,15 @@ import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Subject } from 'rxjs'
-import { API_PREFIX, bearerToken, TTL_HEADER } from '../launcher/api.js'
-import type { SharedTable } from '../stores/table.js'
+import { API_PREFIX, AUTH_KEY_HEADER, bearerToken, TTL_HEADER } from '../launcher/api.js'
 import { checkCount } from '../validate.js'
+import type { BudgetedTable } from './budgeted-table.js'
+import { limitConnections } from './connections.js'
 import { checkBackendOptions, contextLimits, createSessions, openBackend, type ServerContext, type ServerOptions } from './context.js'
-import { clientError, registerErrorHandlers, routerError } from './errors.js'
+import { clientError, pathOf, registerErrorHandlers, routerError } from './errors.js'
+import { registerHealthRoute } from './health.js'
 import { BODY_LIMIT_BYTES, RATE_LIMIT_PER_SECOND } from './limits.js'
+import { connectionLimits, listenerOptions } from './listener.js'
 import { registerAuthRoutes } from './routes/auth.js'
 import { registerDataIdRoutes } from './routes/data-id.js'
 import { registerReadRoute } from './routes/read.js'
@@ -37,18 +41,19 @@ declare module 'fastify' {
  */
 export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   checkBackendOptions(options)
-  const sessions = createSessions(options)
+  const { budget, sessions } = createSessions(options)
   const closing = new Subject<void>()
   const limits = contextLimits(options)
-  let backend: SharedTable | undefined
-  const startedAt = Date.now()
+  let context: (ServerContext & { backend: BudgetedTable }) | undefined
   const app = Fastify({
     logger: false,
     bodyLimit: checkCount('bodyLimit', options.bodyLimit ?? BODY_LIMIT_BYTES, 1024, 64 * 1024 * 1024),
     forceCloseConnections: true,
     frameworkErrors: routerError,
     clientErrorHandler: clientError,
+    ...listenerOptions(options),
   })
+  const connections = limitConnections(app.server, connectionLimits(options))
 
   app.decorateRequest('session', null)
   // Raw bytes for every body that is not JSON, with or without a Content-Type (safe-js sends deserialise's bytes without one).
@@ -56,7 +61,7 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   void app.register(cors, {
     origin: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type', TTL_HEADER],
+    allowedHeaders: ['Authorization', 'Content-Type', TTL_HEADER, AUTH_KEY_HEADER],
     maxAge: 600,
     // An OPTIONS request that is not a preflight goes on to the routes, whose answers keep the error shape.
     strictPreflight: false,
@@ -68,6 +73,7 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
       max: perSecond,
       timeWindow: 1000,
       cache: sessions.maxTokensHint,
+      // request.ip is the client behind a trusted proxy (trustProxy), the socket's address otherwise.
       keyGenerator: (request) => bearerToken(request.headers.authorization) ?? request.ip,
       errorResponseBuilder: (_request, limit) => ({
         statusCode: 429,
@@ -77,7 +83,7 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
     })
   }
 
-  // A request with a token must carry a valid one: an unknown or revoked token gets a bare 401, as from the Launcher.
+  // A request with a token must carry a valid one: an unknown, revoked or idle-expired token gets a bare 401, as from the Launcher.
   // (Callback style: on the hot path of every request, it spares a promise.)
   app.addHook('onRequest', (request, reply, done) => {
     const header = request.headers.authorization
@@ -94,8 +100,9 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
 
   const log = options.log
   if (log !== undefined) {
+    // The path only: a query string may carry what is nobody's business (a page's ?secret=, a record's name).
     app.addHook('onResponse', async (request, reply) => {
-      log(`${new Date().toISOString()} ${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`)
+      log(`${new Date().toISOString()} ${request.method} ${pathOf(request.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`)
     })
   }
 
@@ -103,30 +110,29 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
     closing.next()
     closing.complete()
   })
-  // A backend the server made (Redis) closes with it; one passed in belongs to the caller.
-  if (options.backend === undefined) app.addHook('onClose', async () => backend?.close?.())
+  app.addHook('onClose', async () => {
+    sessions.close()
+    // A backend the server made (Redis) closes with it; one passed in belongs to the caller.
+    if (options.backend === undefined) await context?.backend.close()
+    else context?.backend.release()
+  })
 
   registerErrorHandlers(app, log)
   if (options.webRoot !== undefined) registerWebRoutes(app, options.webRoot)
 
   void app.register(async (root) => {
-    backend = await openBackend(options)
-    const context: ServerContext = { backend, sessions, closing, ...limits }
-    root.get('/health', async () => ({
-      status: 'ok',
-      uptimeMs: Date.now() - startedAt,
-      tokens: sessions.size,
-      handles: sessions.openHandles,
-      ...(context.backend.count === undefined ? {} : { records: await context.backend.count() }),
-    }))
+    const backend = await openBackend(options, budget, sessions)
+    const ready = { backend, sessions, budget, closing, ...limits }
+    context = ready
+    registerHealthRoute(root, { context: () => ready, connections, startedAt: Date.now() })
     await root.register(
       async (api) => {
-        registerAuthRoutes(api, context)
-        registerDataIdRoutes(api, context)
-        registerStructuredDataRoutes(api, context)
+        registerAuthRoutes(api, ready)
+        registerDataIdRoutes(api, ready)
+        registerStructuredDataRoutes(api, ready)
         if (options.extensions !== false) {
-          registerWatchRoute(api, context)
-          registerReadRoute(api, context)
+          registerWatchRoute(api, ready)
+          registerReadRoute(api, ready)
         }
       },
       { prefix: API_PREFIX },

@@ -14,14 +14,14 @@ export function registerErrorHandlers(app: FastifyInstance, log: ((line: string)
   app.setErrorHandler(async (error, request, reply) => {
     const answer = toLauncherError(error) ?? frameworkError(error)
     if (answer === null) {
-      log?.(`${new Date().toISOString()} ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+      log?.(`${new Date().toISOString()} ${request.method} ${pathOf(request.url)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
       return reply.code(500).send({ errorCode: 500, description: 'Internal server error' })
     }
     return reply.code(answer.status).send(answer.toBody())
   })
 
   app.setNotFoundHandler(async (request, reply) =>
-    reply.code(404).send({ errorCode: 404, description: `No such endpoint: ${request.method} ${request.url.split('?')[0]}` }),
+    reply.code(404).send({ errorCode: 404, description: `No such endpoint: ${request.method} ${pathOf(request.url)}` }),
   )
 }
 
@@ -31,16 +31,24 @@ export function routerError(error: FastifyError, _request: unknown, reply: Fasti
   void reply.code(status).send({ errorCode: status, description: error.message })
 }
 
-/** Requests Node's parser refuses before Fastify (huge headers, garbage) get the Launcher's error shape too (Fastify's `clientErrorHandler`). */
+/** A request URL without its query string: what the log and error texts show (a query may carry a secret). */
+export function pathOf(url: string): string {
+  return url.split('?')[0]!
+}
+
+/** What Node's parser errors are answered with: status, reason phrase, description. */
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'Request header fields too large: send smaller headers'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'Request timeout: the request (headers and body) took too long to arrive; send it at once'],
+}
+const MALFORMED: [number, string, string] = [400, 'Bad Request', 'Malformed HTTP request']
+
+/** Requests Node's parser refuses before Fastify (huge headers, garbage, too slow) get the Launcher's error shape too (Fastify's `clientErrorHandler`). */
 export function clientError(error: Error, socket: Socket): void {
-  const tooLarge = (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW'
-  const status = tooLarge ? 431 : 400
-  const body = JSON.stringify({
-    errorCode: status,
-    description: tooLarge ? 'Request header fields too large: send smaller headers' : 'Malformed HTTP request',
-  })
+  const [status, reason, description] = CLIENT_ERRORS[(error as { code?: string }).code ?? ''] ?? MALFORMED
+  const body = JSON.stringify({ errorCode: status, description })
   if (socket.writable) {
-    socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
   } else {
     socket.destroy()
   }

@@ -20,6 +20,12 @@ const FIELDS_MISSING = 'Fields are missing'
 const NAME_MISSING = 'name is missing in request body'
 const TAG_NOT_A_NUMBER = 'Tag type must be a valid number'
 
+/** The message of a body that is not an object (the Launcher's "name is missing"), or that lacks a field: that field is named. */
+function missingField(issue: v.BaseIssue<unknown>): string {
+  const key = issue.path?.[0]?.key
+  return typeof key === 'string' && issue.input === undefined ? `${key} is missing in request body` : NAME_MISSING
+}
+
 /** Decodes base64 as the Launcher did (Node's lenient decoder); undefined for a non-string. */
 function decodeBase64(value: unknown): Buffer | undefined {
   return typeof value === 'string' ? Buffer.from(value, 'base64') : undefined
@@ -74,13 +80,43 @@ export const authBody = v.pipe(
 )
 
 /** `POST data-id/structured-data`. */
-export const dataIdBody = v.looseObject({ name: nameSchema, typeTag: typeTagSchema }, NAME_MISSING)
+export const dataIdBody = v.looseObject({ name: nameSchema, typeTag: typeTagSchema }, missingField)
 
 /** `POST structured-data`. */
 export const createBody = v.looseObject(
   { name: nameSchema, typeTag: typeTagSchema, cipherOpts: v.optional(v.unknown()), data: dataSchema },
-  NAME_MISSING,
+  missingField,
 )
+
+/** What a serialised data-id handle holds (`POST data-id/`): checked as `POST data-id/structured-data` is. */
+export const serialisedDataIdBody = v.looseObject({ name: nameSchema, typeTag: typeTagSchema }, missingField)
+
+/** What a serialised structured-data handle holds (`POST structured-data/deserialise`): checked as a create is, and its version. */
+export const serialisedStructuredDataBody = v.looseObject(
+  {
+    name: nameSchema,
+    typeTag: typeTagSchema,
+    data: dataSchema,
+    version: v.pipe(v.number('version must be a whole number'), v.safeInteger('version must be a whole number'), v.minValue(0, 'version must be a whole number')),
+  },
+  missingField,
+)
+
+/**
+ * The JSON after `prefix` in a serialised handle's bytes, checked with `schema`
+ * (400 naming what is wrong); -2 when the bytes are not a serialised handle.
+ */
+export function parseSerialised<TSchema extends v.GenericSchema>(schema: TSchema, prefix: string, body: unknown): v.InferOutput<TSchema> {
+  const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : ''
+  let json: unknown
+  try {
+    if (!text.startsWith(prefix)) throw new Error('not a serialised handle')
+    json = JSON.parse(text.slice(prefix.length))
+  } catch {
+    throw launcherError(LAUNCHER_CODES.ENCODE_DECODE)
+  }
+  return parseRequest(schema, json)
+}
 
 /** `PATCH structured-data/:handleId`: `{ data, cipherOpts }`, or the base64 text alone as some clients sent it. */
 export const updateBody = v.union(

@@ -1,106 +1,31 @@
 /**
- * Tokens and handles of the Launcher API. A token (from `POST auth`) is one
- * app session and one owner of records; handles are numbers a session gets for
- * data ids, structured data and cipher options, valid for it until dropped or
- * forgotten as its least recently used. Both are bounded so that no client can exhaust the server's memory.
+ * Tokens of the Launcher API. A token (from `POST auth`) is one app session
+ * and one owner of records, with its handles (handles.ts). Live tokens are
+ * never evicted: the table refuses new ones when full, one address may hold
+ * only so many and get only so many new ones a minute, and a token unused for
+ * its idle time is revoked with its handles (as PeerServer's `alive_timeout`),
+ * so tokens a client failed to revoke go away by themselves.
  *
  * @module
  */
-import { LRUCache } from 'lru-cache'
 import type { LauncherApp } from '../launcher/api.js'
-import { LAUNCHER_CODES, launcherError, type LauncherError } from '../launcher/errors.js'
+import { tooManyTokens } from '../launcher/errors.js'
+import type { SignalingClock } from '../time/clock.js'
+import { MemoryBudget } from './budget.js'
+import { HandleTable } from './handles.js'
+import {
+  HANDLE_BYTES_PER_TOKEN,
+  MAX_ANONYMOUS_HANDLES,
+  MAX_HANDLES_PER_TOKEN,
+  MAX_NEW_TOKENS_PER_ADDRESS_PER_MINUTE,
+  MAX_TOKENS,
+  MAX_TOKENS_PER_ADDRESS,
+  TOKEN_IDLE_MS,
+} from './limits.js'
 
-/** A handle to a data identifier: a name and type tag, whether or not data exists there. */
-export interface DataIdHandle {
-  kind: 'dataId'
-  name: string
-  typeTag: number
-}
-
-/** A handle to a structured data: a local copy, saved with PUT or POST. */
-export interface StructuredDataHandle {
-  kind: 'structuredData'
-  name: string
-  typeTag: number
-  /** The data, base64 (the bytes the client sent or the network holds). */
-  data: string
-  /** The version the network holds (0 until updated). */
-  version: number
-  /** The owner of the data on the network, if it is there. */
-  owner: string | null
-}
-
-/** A handle to cipher options; only plain (no encryption) is offered. */
-export interface CipherOptsHandle {
-  kind: 'cipherOpts'
-  encryption: 'PLAIN'
-}
-
-/** Anything a handle id can stand for. */
-export type Handle = DataIdHandle | StructuredDataHandle | CipherOptsHandle
-
-/** Default number of handles one token holds; past it its least recently used handle is forgotten. */
-export const MAX_HANDLES_PER_TOKEN = 1_000
-/** Default number of handles shared by requests without a token; the least recently used go first. */
-export const MAX_ANONYMOUS_HANDLES = 10_000
-/** Default number of tokens held; past it the least recently used token is forgotten (its client authorises again). */
-export const MAX_TOKENS = 10_000
-
-/** Bits of a handle id: numbers, as the Launcher's were, random so that nobody guesses another's. */
-const HANDLE_ID_BITS_HIGH = 0x1fffff
-
-function randomHandleId(): number {
-  const [high, low] = crypto.getRandomValues(new Uint32Array(2)) as unknown as [number, number]
-  return (high & HANDLE_ID_BITS_HIGH) * 2 ** 32 + low || 1
-}
-
-/**
- * The handles of one session, in a least-recently-used cache: a full table
- * forgets its least recently used handle to make room, never refuses. A client
- * that never drops its handles (the seed app's reads and writes leak one each)
- * keeps working, and memory stays bounded; a forgotten handle answers as an
- * unknown one (-1513, -1514, -1517).
- */
-export class HandleTable {
-  private readonly handles: LRUCache<number, Handle>
-
-  /** @param capacity - most handles held at once */
-  constructor(capacity: number) {
-    this.handles = new LRUCache({ max: capacity })
-  }
-
-  /** How many handles are open. */
-  get size(): number {
-    return this.handles.size
-  }
-
-  /** Stores `handle` and returns its new id, forgetting the least recently used handle when full. */
-  add(handle: Handle): number {
-    let id = randomHandleId()
-    while (this.handles.has(id)) id = randomHandleId()
-    this.handles.set(id, handle)
-    return id
-  }
-
-  /** The handle with `id` when it is of `kind` (marked as just used); a Launcher error naming the kind otherwise. */
-  get<K extends Handle['kind']>(id: number, kind: K): Extract<Handle, { kind: K }> {
-    const handle = this.handles.get(id)
-    if (handle === undefined || handle.kind !== kind) throw invalidHandle(kind)
-    return handle as Extract<Handle, { kind: K }>
-  }
-
-  /** Drops the handle `id` of `kind`; a Launcher error when there is none. */
-  drop(id: number, kind: Handle['kind']): void {
-    this.get(id, kind)
-    this.handles.delete(id)
-  }
-}
-
-function invalidHandle(kind: Handle['kind']): LauncherError {
-  if (kind === 'dataId') return launcherError(LAUNCHER_CODES.INVALID_DATA_ID_HANDLE)
-  if (kind === 'cipherOpts') return launcherError(LAUNCHER_CODES.INVALID_CIPHER_OPT_HANDLE)
-  return launcherError(LAUNCHER_CODES.INVALID_STRUCT_DATA_HANDLE)
-}
+export type { CipherOptsHandle, DataIdHandle, Handle, StructuredDataHandle } from './handles.js'
+export { HandleTable } from './handles.js'
+export { MAX_ANONYMOUS_HANDLES, MAX_HANDLES_PER_TOKEN, MAX_TOKENS } from './limits.js'
 
 /** One authorised app: its token, permissions, owner identity and handles. */
 export interface Session {
@@ -110,37 +35,69 @@ export interface Session {
   /** The owner of the records this session creates. */
   owner: string
   handles: HandleTable
+  /** The address it was granted to (its share of {@link SessionLimits.maxTokensPerAddress}). */
+  address: string
+  /** When it was last used, on the registry's clock. */
+  lastUsedAt: number
 }
 
 /** Options of {@link SessionRegistry}. */
 export interface SessionLimits {
   /** See {@link MAX_HANDLES_PER_TOKEN}. */
   maxHandlesPerToken?: number
+  /** Most bytes of handles one token holds (its least recently used are forgotten past it). Default {@link HANDLE_BYTES_PER_TOKEN}. */
+  handleBytesPerToken?: number
   /** See {@link MAX_ANONYMOUS_HANDLES}. */
   maxAnonymousHandles?: number
   /** See {@link MAX_TOKENS}. */
   maxTokens?: number
+  /** See {@link MAX_TOKENS_PER_ADDRESS}. */
+  maxTokensPerAddress?: number
+  /** See {@link MAX_NEW_TOKENS_PER_ADDRESS_PER_MINUTE}. */
+  newTokensPerAddressPerMinute?: number
+  /** See {@link TOKEN_IDLE_MS}. */
+  tokenIdleMs?: number
 }
+
+const MINUTE_MS = 60_000
 
 /** Every session, and the handle table of requests without a token. */
 export class SessionRegistry {
   /** Handles of requests that carry no token (public reads). */
   readonly anonymous: HandleTable
-  private readonly sessions: LRUCache<string, Session>
-  private readonly maxHandlesPerToken: number
-  private readonly maxTokens: number
+  private readonly sessions = new Map<string, Session>()
+  private readonly byOwner = new Map<string, Session>()
+  private readonly perAddress = new Map<string, { live: number; windowStart: number; granted: number }>()
+  private readonly limits: Required<SessionLimits>
+  private sweepTimer: unknown
 
-  /** @param limits - see {@link SessionLimits} */
-  constructor(limits: SessionLimits = {}) {
-    this.maxHandlesPerToken = limits.maxHandlesPerToken ?? MAX_HANDLES_PER_TOKEN
-    this.maxTokens = limits.maxTokens ?? MAX_TOKENS
-    this.anonymous = new HandleTable(limits.maxAnonymousHandles ?? MAX_ANONYMOUS_HANDLES)
-    this.sessions = new LRUCache({ max: this.maxTokens })
+  /**
+   * @param budget - the server's memory budget, which handles are charged to
+   * @param clock - times idle expiry
+   * @param limits - see {@link SessionLimits}
+   */
+  constructor(
+    private readonly budget: MemoryBudget,
+    private readonly clock: SignalingClock,
+    limits: SessionLimits = {},
+  ) {
+    this.limits = {
+      maxHandlesPerToken: limits.maxHandlesPerToken ?? MAX_HANDLES_PER_TOKEN,
+      handleBytesPerToken: limits.handleBytesPerToken ?? HANDLE_BYTES_PER_TOKEN,
+      maxAnonymousHandles: limits.maxAnonymousHandles ?? MAX_ANONYMOUS_HANDLES,
+      maxTokens: limits.maxTokens ?? MAX_TOKENS,
+      maxTokensPerAddress: limits.maxTokensPerAddress ?? MAX_TOKENS_PER_ADDRESS,
+      newTokensPerAddressPerMinute: limits.newTokensPerAddressPerMinute ?? MAX_NEW_TOKENS_PER_ADDRESS_PER_MINUTE,
+      tokenIdleMs: limits.tokenIdleMs ?? TOKEN_IDLE_MS,
+    }
+    const anonymousBytes = this.limits.handleBytesPerToken * 4
+    this.anonymous = new HandleTable(this.limits.maxAnonymousHandles, { budget, maxBytes: anonymousBytes })
+    this.scheduleSweep()
   }
 
   /** The token limit: a size for caches kept per token. */
   get maxTokensHint(): number {
-    return this.maxTokens
+    return this.limits.maxTokens
   }
 
   /** How many tokens are valid. */
@@ -155,22 +112,95 @@ export class SessionRegistry {
     return count
   }
 
-  /** Starts a session for `app` owned by `owner`; forgets the least recently used one when full. */
-  open(app: LauncherApp, permissions: string[], owner: string): Session {
-    const bytes = crypto.getRandomValues(new Uint8Array(32))
-    const token = Buffer.from(bytes).toString('base64url')
-    const session: Session = { token, app, permissions, owner, handles: new HandleTable(this.maxHandlesPerToken) }
+  /** Bytes of handles held across all sessions. */
+  get handleBytes(): number {
+    let bytes = this.anonymous.bytes
+    for (const session of this.sessions.values()) bytes += session.handles.bytes
+    return bytes
+  }
+
+  /** The address the live token of `owner` was granted to; undefined once it is revoked. */
+  addressOf(owner: string): string | undefined {
+    return this.byOwner.get(owner)?.address
+  }
+
+  /** Starts a session for `app` owned by `owner`, granted to `address`; 429 when the table, or the address's share, is full. */
+  open(app: LauncherApp, permissions: string[], owner: string, address: string): Session {
+    const now = this.clock.now()
+    const quota = this.quotaOf(address, now)
+    if (this.sessions.size >= this.limits.maxTokens) throw tooManyTokens(`the server holds its limit of ${this.limits.maxTokens} tokens`, this.limits.tokenIdleMs)
+    if (quota.live >= this.limits.maxTokensPerAddress) throw tooManyTokens(`your address holds its limit of ${this.limits.maxTokensPerAddress} tokens`, this.limits.tokenIdleMs)
+    if (quota.granted >= this.limits.newTokensPerAddressPerMinute) throw tooManyTokens(`your address got its ${this.limits.newTokensPerAddressPerMinute} new tokens this minute`, MINUTE_MS)
+    quota.live++
+    quota.granted++
+    const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')
+    const handles = new HandleTable(this.limits.maxHandlesPerToken, { budget: this.budget, maxBytes: this.limits.handleBytesPerToken })
+    const session: Session = { token, app, permissions, owner, handles, address, lastUsedAt: now }
     this.sessions.set(token, session)
+    this.byOwner.set(owner, session)
     return session
   }
 
-  /** The session of `token`, marked as just used; undefined when unknown or revoked. */
+  /** The session of `token`, marked as just used; undefined when unknown, revoked or idle past its time. */
   find(token: string): Session | undefined {
-    return this.sessions.get(token)
+    const session = this.sessions.get(token)
+    if (session === undefined) return undefined
+    const now = this.clock.now()
+    if (now - session.lastUsedAt >= this.limits.tokenIdleMs) {
+      this.revoke(token)
+      return undefined
+    }
+    session.lastUsedAt = now
+    return session
   }
 
-  /** Revokes `token`, dropping its handles. */
+  /** Revokes `token`, dropping its handles (their bytes go back to the budget). */
   revoke(token: string): boolean {
-    return this.sessions.delete(token)
+    const session = this.sessions.get(token)
+    if (session === undefined) return false
+    this.sessions.delete(token)
+    this.byOwner.delete(session.owner)
+    session.handles.clear()
+    const quota = this.perAddress.get(session.address)
+    if (quota !== undefined) {
+      quota.live--
+      this.forgetQuota(session.address, quota, this.clock.now())
+    }
+    return true
+  }
+
+  /** Revokes every token idle for its idle time (called on a timer of the clock, and by tests). */
+  sweep(): void {
+    const now = this.clock.now()
+    for (const [token, session] of this.sessions) if (now - session.lastUsedAt >= this.limits.tokenIdleMs) this.revoke(token)
+    for (const [address, quota] of this.perAddress) this.forgetQuota(address, quota, now)
+  }
+
+  /** Revokes every token and stops the idle timer. */
+  close(): void {
+    this.clock.clearTimeout(this.sweepTimer)
+    for (const token of [...this.sessions.keys()]) this.revoke(token)
+    this.anonymous.clear()
+  }
+
+  private scheduleSweep(): void {
+    const every = Math.max(1, Math.min(MINUTE_MS, Math.floor(this.limits.tokenIdleMs / 4)))
+    this.sweepTimer = this.clock.setTimeout(() => {
+      this.sweep()
+      this.scheduleSweep()
+    }, every)
+    const timer = this.sweepTimer
+    if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref()
+  }
+
+  private quotaOf(address: string, now: number): { live: number; windowStart: number; granted: number } {
+    let quota = this.perAddress.get(address)
+    if (quota === undefined) this.perAddress.set(address, (quota = { live: 0, windowStart: now, granted: 0 }))
+    if (now - quota.windowStart >= MINUTE_MS) Object.assign(quota, { windowStart: now, granted: 0 })
+    return quota
+  }
+
+  private forgetQuota(address: string, quota: { live: number; windowStart: number }, now: number): void {
+    if (quota.live <= 0 && now - quota.windowStart >= MINUTE_MS) this.perAddress.delete(address)
   }
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
@@ -34,12 +35,45 @@ export function findWebRoot(from: string = fileURLToPath(import.meta.url)): stri
   return undefined
 }
 
-/** Serves the page's files from `root` at `/`. */
+/** An inline `<script>` of the page (the data-only switch that runs before the styles apply). */
+const INLINE_SCRIPT = /<script>([\s\S]*?)<\/script>/g
+
+/**
+ * The headers of every page response: a Content Security Policy of this origin
+ * only (the page loads nothing from elsewhere; its inline script is allowed by
+ * its hash), no framing by other origins (another site framing the page would
+ * join the room in its URL), no MIME sniffing, no referrer (the URL names the room).
+ */
+export function pageSecurityHeaders(indexHtml: string): Record<string, string> {
+  const hashes = [...indexHtml.matchAll(INLINE_SCRIPT)].map(([, script]) => `'sha256-${createHash('sha256').update(script!).digest('base64')}'`)
+  const policy = [
+    "default-src 'self'",
+    `script-src 'self' ${hashes.join(' ')}`.trim(),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "media-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ')
+  return {
+    'content-security-policy': policy,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+  }
+}
+
+/** Serves the page's files from `root` at `/`, with {@link pageSecurityHeaders}. */
 export function registerWebRoutes(app: FastifyInstance, root: string): void {
+  const index = join(root, 'index.html')
+  const headers = pageSecurityHeaders(existsSync(index) ? readFileSync(index, 'utf8') : '')
   for (const [path, file] of Object.entries(FILES)) {
     app.get(path, async (_request, reply) => {
       const body = await readFile(join(root, file))
-      return reply.type(TYPES[file.split('.').pop()!]!).header('cache-control', 'no-cache').send(body)
+      return reply.type(TYPES[file.split('.').pop()!]!).headers(headers).header('cache-control', 'no-cache').send(body)
     })
   }
   // The chunks the page loads later (the statechart panel, the inspector): hashed names, so they may be cached.
@@ -48,7 +82,7 @@ export function registerWebRoutes(app: FastifyInstance, root: string): void {
     if (!CHUNK_NAME.test(file)) return reply.code(404).send()
     const body = await readFile(join(root, 'chunks', file)).catch(() => undefined)
     if (body === undefined) return reply.code(404).send()
-    return reply.type(TYPES[file.split('.').pop()!]!).header('cache-control', 'public, max-age=31536000, immutable').send(body)
+    return reply.type(TYPES[file.split('.').pop()!]!).headers(headers).header('cache-control', 'public, max-age=31536000, immutable').send(body)
   })
 }
 

@@ -35,3 +35,50 @@ export async function runSoak(url: string, rooms: number): Promise<SoakResult> {
   await Promise.all(stores.map((store) => store.close()))
   return { rooms, connected: outcomes.filter((outcome) => outcome.status === 'fulfilled').length / 2, failed, durationMs }
 }
+
+/**
+ * The wall clock, with a jump forward on demand: timers run at their real time,
+ * or at once when {@link AdvanceableClock.advance} passes their due time. The
+ * soak's server runs on it, so that what its clients failed to clean up (a
+ * revocation that timed out on a loaded machine) can be seen to go away by
+ * itself (idle token expiry, record ttl) without waiting minutes.
+ */
+export class AdvanceableClock {
+  private offsetMs = 0
+  private readonly timers = new Map<ReturnType<typeof setTimeout>, { dueAt: number; fn: () => void }>()
+
+  now(): number {
+    return Date.now() + this.offsetMs
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const handle: ReturnType<typeof setTimeout> = setTimeout(() => {
+      this.timers.delete(handle)
+      fn()
+    }, ms)
+    handle.unref()
+    this.timers.set(handle, { dueAt: this.now() + ms, fn })
+    return handle
+  }
+
+  clearTimeout(handle: unknown): void {
+    clearTimeout(handle as ReturnType<typeof setTimeout>)
+    this.timers.delete(handle as ReturnType<typeof setTimeout>)
+  }
+
+  /** Moves time forward by `ms`, running every timer now due (and those they set that are due too). */
+  advance(ms: number): void {
+    this.offsetMs += ms
+    for (let due = this.due(); due.length > 0; due = this.due()) {
+      for (const [handle, timer] of due) {
+        this.clearTimeout(handle)
+        timer.fn()
+      }
+    }
+  }
+
+  private due(): Array<[ReturnType<typeof setTimeout>, { dueAt: number; fn: () => void }]> {
+    const now = this.now()
+    return [...this.timers].filter(([, timer]) => timer.dueAt <= now)
+  }
+}

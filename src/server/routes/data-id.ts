@@ -5,19 +5,16 @@
  * @module
  */
 import type { FastifyInstance } from 'fastify'
-import * as v from 'valibot'
 import type { ServerContext } from '../context.js'
 import { LAUNCHER_ROUTES } from '../../launcher/api.js'
-import { badRequest, LAUNCHER_CODES, launcherError } from '../../launcher/errors.js'
-import { dataIdBody, handleIdParam, parseRequest } from '../requests.js'
+import { badRequest } from '../../launcher/errors.js'
+import { dataIdBody, handleIdParam, parseRequest, parseSerialised, serialisedDataIdBody } from '../requests.js'
 import type { DataIdHandle } from '../sessions.js'
 import { handlesOf, unsupportedEncryption } from './shared.js'
 
 type HandleParams = { Params: { handleId: string } }
 /** Marks the bytes of a serialised data-id handle. */
 const SERIALISED_PREFIX = 'signalbox-id-1:'
-/** What follows the prefix: the data id's JSON. */
-const serialisedSchema = v.object({ name: v.string(), typeTag: v.number() })
 
 /** Registers the data-id and cipher-opts endpoints. */
 export function registerDataIdRoutes(api: FastifyInstance, context: ServerContext): void {
@@ -51,14 +48,8 @@ export function registerDataIdRoutes(api: FastifyInstance, context: ServerContex
   })
 }
 
-/** A data-id handle from the bytes `GET data-id/:handleId` gave; -2 for anything else. */
+/** A data-id handle from the bytes `GET data-id/:handleId` gave, checked as a new one is; -2 for bytes that are not one. */
 function deserialise(body: unknown): DataIdHandle {
-  const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : ''
-  try {
-    if (!text.startsWith(SERIALISED_PREFIX)) throw new Error('not a serialised data id')
-    const { name, typeTag } = v.parse(serialisedSchema, JSON.parse(text.slice(SERIALISED_PREFIX.length)))
-    return { kind: 'dataId', name, typeTag }
-  } catch {
-    throw launcherError(LAUNCHER_CODES.ENCODE_DECODE)
-  }
+  const { name, typeTag } = parseSerialised(serialisedDataIdBody, SERIALISED_PREFIX, body)
+  return { kind: 'dataId', name, typeTag }
 }

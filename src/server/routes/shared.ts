@@ -10,7 +10,8 @@ import { LOW_LEVEL_API, TTL_HEADER } from '../../launcher/api.js'
 import { LAUNCHER_CODES, launcherError, lowLevelApiNotGranted, unauthorised } from '../../launcher/errors.js'
 import type { ServerContext } from '../context.js'
 import { cipherOptsSchema, parseRequest, ttlSchema } from '../requests.js'
-import type { HandleTable, Session } from '../sessions.js'
+import type { HandleTable } from '../handles.js'
+import type { Session } from '../sessions.js'
 
 /** The session of a write: 401 without a token, 403 without `LOW_LEVEL_API`. */
 export function requireWriter(request: FastifyRequest): Session {

@@ -7,7 +7,6 @@
  * @module
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import * as v from 'valibot'
 import type { ServerContext } from '../context.js'
 import { LAUNCHER_ROUTES as ROUTES, VERSIONED_TYPE_TAG } from '../../launcher/api.js'
 import { LAUNCHER_CODES, launcherError } from '../../launcher/errors.js'
@@ -17,17 +16,17 @@ import {
   handleIdParam,
   MAX_STRUCTURED_DATA_BYTES,
   parseRequest,
+  parseSerialised,
   recordAddress,
+  serialisedStructuredDataBody,
   updateBody,
 } from '../requests.js'
-import type { HandleTable, StructuredDataHandle } from '../sessions.js'
+import type { HandleTable, StructuredDataHandle } from '../handles.js'
 import { checkCipherOpts, handlesOf, requireWriter, ttlOf } from './shared.js'
 
 type HandleParams = { Params: { handleId: string } }
 /** Marks the bytes of a serialised structured-data handle. */
 const SERIALISED_PREFIX = 'signalbox-sd-1:'
-/** What follows the prefix: the handle's JSON. */
-const serialisedSchema = v.object({ name: v.string(), typeTag: v.number(), data: v.string(), version: v.number() })
 
 /** Registers the structured-data endpoints. */
 export function registerStructuredDataRoutes(api: FastifyInstance, context: ServerContext): void {
@@ -115,7 +114,7 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
     const { data, cipherOpts } = parseRequest(updateBody, body)
     checkCipherOpts(cipherOpts, session.handles)
     checkDataSize(data)
-    handle.data = data
+    session.handles.setData(handleIdParam(request.params.handleId), data)
     return reply.code(200).send()
   })
 
@@ -142,14 +141,9 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
   })
 }
 
-/** A structured-data handle from the bytes `serialise` gave; -2 for anything else. */
+/** A structured-data handle from the bytes `serialise` gave, checked as a create is (name, type tag, data size); -2 for bytes that are not one. */
 function deserialise(body: unknown): StructuredDataHandle {
-  const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : ''
-  try {
-    if (!text.startsWith(SERIALISED_PREFIX)) throw new Error('not serialised structured data')
-    const { name, typeTag, data, version } = v.parse(serialisedSchema, JSON.parse(text.slice(SERIALISED_PREFIX.length)))
-    return { kind: 'structuredData', name, typeTag, data, version, owner: null }
-  } catch {
-    throw launcherError(LAUNCHER_CODES.ENCODE_DECODE)
-  }
+  const { name, typeTag, data, version } = parseSerialised(serialisedStructuredDataBody, SERIALISED_PREFIX, body)
+  checkDataSize(data)
+  return { kind: 'structuredData', name, typeTag, data, version, owner: null }
 }

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify'
 import { filter, firstValueFrom, fromEvent, map, merge, take, takeUntil, timer } from 'rxjs'
 import type { ServerContext } from '../context.js'
 import { LAUNCHER_ROUTES, WATCH_WAIT_MS, type WatchAnswer } from '../../launcher/api.js'
-import { LauncherError } from '../../launcher/errors.js'
+import { LauncherError, serverBusy } from '../../launcher/errors.js'
 import { MAX_ANONYMOUS_WATCHES } from '../limits.js'
 import { handleIdParam, parseRequest, recordAddress, watchQuery } from '../requests.js'
 import type { TableEntry } from '../../stores/table.js'
@@ -25,6 +25,7 @@ function answerOf(entry: TableEntry | null): WatchAnswer {
 /** Registers the push-read endpoint. */
 export function registerWatchRoute(api: FastifyInstance, context: ServerContext): void {
   const open = new Map<string, number>()
+  let total = 0
 
   api.get<{ Params: { dataIdHandle: string }; Querystring: Record<string, string> }>(
     `/${LAUNCHER_ROUTES.watch}`,
@@ -40,13 +41,16 @@ export function registerWatchRoute(api: FastifyInstance, context: ServerContext)
       if (count >= limit) {
         throw new LauncherError(429, 429, `Too many open watches for this token (limit ${limit}): close one before opening another`)
       }
+      if (total >= context.maxWatches) throw serverBusy(`the server holds its limit of ${context.maxWatches} open push reads`)
       open.set(key, count + 1)
+      total++
       try {
         const changes = context.backend.watch(address).pipe(map(answerOf))
         const ended = merge(timer(waitMs), fromEvent(request.raw, 'close'), context.closing)
         const changed = changes.pipe(filter((answer) => answer.revision !== since), take(1), takeUntil(ended))
         return (await firstValueFrom(changed, { defaultValue: null })) ?? answerOf(await context.backend.get(address))
       } finally {
+        total--
         const left = (open.get(key) ?? 1) - 1
         if (left === 0) open.delete(key)
         else open.set(key, left)
