@@ -18,7 +18,7 @@ import { BODY_LIMIT_BYTES, RATE_LIMIT_PER_SECOND } from './limits.js'
 import { registerAuthRoutes } from './routes/auth.js'
 import { registerDataIdRoutes } from './routes/data-id.js'
 import { registerReadRoute } from './routes/read.js'
-import { registerStructuredDataRoutes } from './routes/structured-data.js'
+import { registerOneRequestWrites, registerStructuredDataRoutes } from './routes/structured-data.js'
 import { registerWatchRoute } from './routes/watch.js'
 import type { Session } from './sessions.js'
 import { registerWebRoutes } from './web.js'
@@ -127,6 +127,7 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
         if (options.extensions !== false) {
           registerWatchRoute(api, context)
           registerReadRoute(api, context)
+          registerOneRequestWrites(api, context)
         }
       },
       { prefix: API_PREFIX },
