@@ -44,7 +44,8 @@ export function provideSignaling<TPeer extends PeerLike>(deps: SignalingDeps<TPe
       peer: peerActor(deps),
       holdRoom: holdRoomActor(participant),
       trickleCandidates: trickleCandidatesActor(participant),
-      followRemote: followRemoteActor(participant),
+      // With trickle: false, the seed's behaviour: the other side's first description is all this participant reads.
+      ...(deps.trickle === true ? { followRemote: followRemoteActor(participant) } : {}),
     },
     actions: { releaseRecords: releaseRecordsAction(participant) },
   })
