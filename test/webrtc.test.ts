@@ -6,9 +6,12 @@ import wrtc from '@roamhq/wrtc'
 import { nextMessage } from './helpers/peers.js'
 import { describe, expect, it } from 'vitest'
 import { createSignaling, MemoryStore, type SignalStore } from '../src/index.js'
+import { roomAddress } from '../src/protocol/addresses.js'
+import { decodeRecord } from '../src/protocol/records.js'
+import { candidatesOf } from '../src/protocol/trickle.js'
 
 
-async function callAndTalk(aliceStore: SignalStore, bobStore: SignalStore, options: { pollIntervalMs?: number } = {}) {
+async function callAndTalk(aliceStore: SignalStore, bobStore: SignalStore, options: { pollIntervalMs?: number; trickle?: boolean } = {}) {
   const alice = createSignaling({ store: aliceStore, wrtc, ...options }).join('real-room')
   const bob = createSignaling({ store: bobStore, wrtc, ...options }).join('real-room')
   const [alicePeer, bobPeer] = await Promise.all([alice.connected, bob.connected])
@@ -46,5 +49,31 @@ describe('real WebRTC through the memory store', () => {
     const result = await callAndTalk(pollOnly(store), pollOnly(store.client()), { pollIntervalMs: 250 })
     expect(result.messages).toEqual(['hello from alice', 'hello from bob'])
     expect(store.size).toBe(0)
+  })
+
+  it('connects with trickle: false, the seed\'s one complete description per record', async () => {
+    const store = new MemoryStore()
+    const result = await callAndTalk(store, store.client(), { trickle: false })
+    expect(result.messages).toEqual(['hello from alice', 'hello from bob'])
+    expect(store.size).toBe(0)
+  })
+
+  it('trickles by default: the offer record carries ICE candidates, and a trickle: false participant connects to a trickling one', async () => {
+    const store = new MemoryStore()
+    const seen: string[] = []
+    const watching = store.watch(roomAddress('real-room')).subscribe((data) => data !== null && seen.push(data))
+    const alice = createSignaling({ store, wrtc }).join('real-room')
+    const bob = createSignaling({ store: store.client(), wrtc, trickle: false }).join('real-room')
+    const [alicePeer, bobPeer] = await Promise.all([alice.connected, bob.connected])
+    watching.unsubscribe()
+    const toBob = nextMessage(bobPeer)
+    alicePeer.send('trickled')
+    expect(await toBob).toBe('trickled')
+    const offers = seen.map((data) => decodeRecord(data)).filter((record) => record.payload?.type === 'offer')
+    expect(offers.length).toBeGreaterThan(0)
+    // Every version of the offer a seed-style reader could have read holds at least one candidate.
+    for (const record of offers) expect(candidatesOf(record.payload!.sdp).length).toBeGreaterThan(0)
+    await alice.hangup()
+    await bob.hangup()
   })
 })

@@ -40,6 +40,7 @@ function inspect(event: InspectionEvent): void {
 
 let followActor: ((actor: AnyActor | undefined) => void) | undefined
 let currentActor: AnyActor | undefined
+// Made at load: the store asks for its token now, so a Join never waits for it.
 const call = new Call({
   store: new SafeLauncherStore({ url: new URL('/0.5/', location.href).href }),
   dataOnly,

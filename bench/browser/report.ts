@@ -71,7 +71,7 @@ export function browserTargets(browser: BrowserFigures, peerjs: BrowserFigures):
 
 const cell = (value: number | null) => (value === null ? 'failed' : value.toFixed(1))
 
-/** The section's table, one line per row, and the Node trickle placeholder. */
+/** The section's table, one line per row (the Node trickle ratio is in the Node table above). */
 export function browserTable(samples: BrowserSamples, runs: number): string[] {
   const browser = samples.figures('signalbox')
   const peerjs = samples.figures('peerjs')
@@ -90,7 +90,5 @@ export function browserTable(samples: BrowserSamples, runs: number): string[] {
     const verdict = `${targets[row] ? 'pass' : 'MISS'} (≤ PeerJS)`
     lines.push(`${row.padEnd(12)}${cell(ours).padStart(10)}${cell(theirs).padStart(9)}${ratio.padStart(7)}  ${verdict.padEnd(22)}${ROW_NOTES[row]}${failed}`)
   }
-  lines.push('')
-  lines.push(`${'trickleRatio'.padEnd(12)}  n/a (trickle not implemented yet)  target ≤ 1.5: Node, signalbox with trickle against direct simple-peer with trickle`)
   return lines
 }

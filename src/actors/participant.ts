@@ -6,6 +6,7 @@
  * @module
  */
 import { defer, firstValueFrom, Observable, race, type SchedulerLike } from 'rxjs'
+import { SignalingError } from '../errors.js'
 import { realClock, schedulerFromClock, type SignalingClock } from '../time/clock.js'
 import { retryTransient, RETRY_BASE_DELAY_MS, STORE_RETRIES } from '../time/retry.js'
 import { POLL_INTERVAL_MS } from '../time/polling.js'
@@ -25,6 +26,12 @@ export interface SignalingDeps<TPeer extends PeerLike = PeerLike> {
   stream?: MediaStream | undefined
   /** Called with each peer as it is made (before it connects), to listen for its remote `stream` early. */
   onPeer?: ((peer: TPeer) => void) | undefined
+  /**
+   * The peers trickle ICE (`trickle: true` peers): the first description waits
+   * for a candidate or the end of gathering. Candidates are folded into the
+   * published record either way. Default false (a peer that signals once).
+   */
+  trickle?: boolean | undefined
   /** A room secret: offers and answers are encrypted end to end under a key derived from it and the room. */
   secret?: string | undefined
   /** Times polls, retries and record timestamps. Pass the same clock to `createActor`. Default: the wall clock. */
@@ -58,7 +65,7 @@ export interface Participant {
 }
 
 /** Makes the participant of `deps`; the secret is checked here (`ERR_INVALID_OPTION`). */
-export function createParticipant(deps: Omit<SignalingDeps, 'createPeer' | 'stream' | 'onPeer'>): Participant {
+export function createParticipant(deps: Omit<SignalingDeps, 'createPeer' | 'stream' | 'onPeer' | 'trickle'>): Participant {
   const clock = deps.clock ?? realClock
   const participant: Participant = {
     store: deps.store,
@@ -101,8 +108,13 @@ export interface PublishRequest {
   ttlMs: number
 }
 
-/** Creates the record of our description at `request.address` (retried, booked in the ledger, aborted by `signal`). */
-export async function publishRecord(participant: Participant, request: PublishRequest, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Creates the record of our description at `request.address` (retried, booked
+ * in the ledger, aborted by `signal`). Resolves `null`, or, when the store's
+ * `createOrRead` answered a lost create with the record that won, its data;
+ * rejects with `ERR_EXISTS` when lost otherwise.
+ */
+export async function publishRecord(participant: Participant, request: PublishRequest, signal: AbortSignal | undefined): Promise<string | null> {
   const { address, ttlMs } = request
   const record = await participant.keys.recordOf(request.description, request.room, request.appId, {
     targetId: request.targetId,
@@ -111,7 +123,19 @@ export async function publishRecord(participant: Participant, request: PublishRe
   })
   signal?.throwIfAborted()
   const data = encodeRecord(record)
-  await storeCall(participant, signal, () => participant.ledger.create(address, () => participant.store.create(address, data, { ttlMs, signal })))
+  const { store, ledger } = participant
+  let existing: string | null = null
+  await storeCall(participant, signal, () =>
+    ledger.create(address, async () => {
+      if (store.createOrRead === undefined) return store.create(address, data, { ttlMs, signal })
+      existing = await store.createOrRead(address, data, { ttlMs, signal })
+      // Lost: a definite refusal, so that the ledger books no address of ours.
+      if (existing !== null) throw new SignalingError('ERR_EXISTS')
+    }).catch((error: unknown) => {
+      if (existing === null) throw error
+    }),
+  )
+  return existing
 }
 
 /** An observable that fails with the signal's reason once it aborts (at once if it has). */

@@ -16,6 +16,6 @@ export function publishAnswerActor(participant: Participant) {
     const selfId = createSelfId(input.room)
     const address = answerAddress(input.targetId, input.appId)
     await publishRecord(participant, { ...input, address, description: input.signal, targetId: selfId }, signal)
-    return { selfId }
+    return { selfId, published: input.signal }
   })
 }

@@ -10,23 +10,18 @@ import { fromPromise } from 'xstate'
 import type { ReadRoomInput, RoomOffer } from '../machines/signaling.types.js'
 import { SignalingError } from '../errors.js'
 import { roomAddress } from '../protocol/addresses.js'
-import { badRecordError, decodeRecord, isRecordExpired } from '../protocol/records.js'
+import { badRecordError, decodeRecord, isRecordExpired, type SignalRecord } from '../protocol/records.js'
 import { storeCall, type Participant } from './participant.js'
 
 /** The `readRoom` actor of `participant`. */
 export function readRoomActor(participant: Participant) {
-  const { store, keys, ledger, clock } = participant
+  const { store, keys, ledger } = participant
   return fromPromise<RoomOffer | null, ReadRoomInput>(async ({ input, signal }) => {
     keys.prepare(input.room, input.appId)
     const address = roomAddress(input.room, input.appId)
     const data = await storeCall(participant, signal, () => store.read(address, { signal }))
-    if (data === null) return null
-    const record = decodeRecord(data, 'offer')
-    if (isRecordExpired(record, clock.now())) return null
-    if (record.busy === true) {
-      throw new SignalingError('ERR_ROOM_BUSY', `A call is in progress in room "${input.room}": wait for it to end or pick another room.`)
-    }
-    if (record.targetId === undefined) throw badRecordError('the offer names no targetId to answer at')
+    const record = roomRecordOf(participant, data, input.room)
+    if (record === null) return null
     if (participant.ownSelfIds.has(record.targetId)) {
       // Our own earlier offer (a retried create that had landed): take it back and offer again.
       await storeCall(participant, signal, () => store.remove(address, { signal }))
@@ -35,4 +30,20 @@ export function readRoomActor(participant: Participant) {
     }
     return { signal: await keys.descriptionOf(record, input.room, input.appId, 'offer'), targetId: record.targetId }
   })
+}
+
+/**
+ * The offer record in a room's `data`: null when there is none (absent or
+ * expired); `ERR_ROOM_BUSY` for a call in progress; `ERR_BAD_RECORD` for
+ * anything else than an offer naming a targetId.
+ */
+export function roomRecordOf(participant: Participant, data: string | null, room: string): (SignalRecord & { targetId: string }) | null {
+  if (data === null) return null
+  const record = decodeRecord(data, 'offer')
+  if (isRecordExpired(record, participant.clock.now())) return null
+  if (record.busy === true) {
+    throw new SignalingError('ERR_ROOM_BUSY', `A call is in progress in room "${room}": wait for it to end or pick another room.`)
+  }
+  if (record.targetId === undefined) throw badRecordError('the offer names no targetId to answer at')
+  return record as SignalRecord & { targetId: string }
 }

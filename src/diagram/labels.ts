@@ -26,7 +26,8 @@ export const SIGNALING_VOCABULARY: Required<LabelVocabulary> = {
     'xstate.snapshot.pollAnswer': 'answer arrived',
     'xstate.done.actor.publishOffer': 'offer stored',
     'xstate.done.actor.publishAnswer': 'answer stored',
-    'PEER.SIGNAL': 'PEER.SIGNAL: description ready',
+    'PEER.SIGNAL': 'PEER.SIGNAL: description ready (trickling: one more candidate)',
+    'STORE.SIGNAL': 'STORE.SIGNAL: their newer candidates',
   },
   guards: {
     hasValidRoom: 'room given',
@@ -34,6 +35,7 @@ export const SIGNALING_VOCABULARY: Required<LabelVocabulary> = {
     isValidJoin: '',
     foundOffer: 'offer found',
     mayJoinAgain: 'lost the race, read again',
+    lostToOffer: 'lost the race, their offer at hand',
     isExists: 'room taken',
     hasAnswer: '',
     peerConnected: 'already connected',

@@ -34,6 +34,15 @@ export interface SignalingOptions<TPeer extends PeerLike = SimplePeerInstance> {
   iceServers?: RTCIceServer[]
   /** Makes peers instead of simple-peer (then `wrtc` and `iceServers` are unused); `signalbox/testing` has a fake. */
   createPeer?: PeerFactory<TPeer>
+  /**
+   * Trickle ICE through the store (default true with signalbox's own peers): the
+   * description is published as soon as it carries the host candidates, and
+   * later candidates follow as updates of the same record, each update a
+   * complete description (a seed-style reader always finds one). `false` is the
+   * seed's behaviour: one record, written once ICE gathering is complete.
+   * With your own `createPeer`, default false; true says its peers trickle.
+   */
+  trickle?: boolean
   /** Part of every store address. Default `example.signaling.v1` (the seed's). */
   appId?: string
   /** The clock of delays, polls and timestamps; XState's `SimulatedClock` in tests. Default: the wall clock. */
@@ -71,6 +80,7 @@ export const signalingOptionsSchema = v.looseObject(
     answerTimeoutMs: v.optional(msSchema('answerTimeoutMs', 1, MAX_TIMEOUT_MS)),
     connectTimeoutMs: v.optional(msSchema('connectTimeoutMs', 1, MAX_TIMEOUT_MS)),
     secret: v.optional(secretSchema),
+    trickle: v.optional(v.boolean('Invalid trickle: pass true or false.')),
     store: v.optional(
       v.custom<SignalStore>(isSignalStore, 'Invalid store: pass an object with create, update, read and remove methods (a SignalStore).'),
     ),

@@ -80,9 +80,12 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
   const input = machineInputFrom(options)
   const ownsStore = options.store === undefined
   const store = options.store ?? new MemoryStore(options.clock === undefined ? {} : { clock: options.clock })
+  // Trickle ICE: on by default with our own simple-peer factory; a custom factory's peers trickle only when told so.
+  const trickle = options.trickle ?? options.createPeer === undefined
   const createPeer =
     options.createPeer ??
     (createSimplePeerFactory({
+      trickle,
       ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc }),
       ...(options.iceServers === undefined ? {} : { iceServers: options.iceServers }),
     }) as unknown as PeerFactory<TPeer>)
@@ -99,6 +102,7 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
         createPeer,
         stream: joinOptions.stream,
         onPeer: joinOptions.onPeer,
+        trickle,
         secret: options.secret,
         ...(options.clock === undefined ? {} : { clock: options.clock }),
         ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),

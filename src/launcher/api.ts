@@ -41,6 +41,10 @@ export const LAUNCHER_ROUTES = {
   watch: 'structured-data/watch/:dataIdHandle',
   /** Our one-request read extension: `?name=&typeTag=`. */
   read: 'structured-data/read',
+  /** Our one-request create extension: `POST` `{ name, typeTag, data }`; a lost create answers the record that won. */
+  createAndSave: 'structured-data/create-and-save',
+  /** Our one-request update extension: `POST` `{ name, typeTag, data }` (owner only). */
+  updateAndSave: 'structured-data/update-and-save',
 } as const
 
 /** A route of {@link LAUNCHER_ROUTES}. */

@@ -5,14 +5,20 @@
  * implementations come from `provideSignaling()` (src/actors/) or
  * from your own `signalingMachine.provide({ actors, actions })`: the actors
  * `readRoom`, `publishOffer`, `pollAnswer`, `publishAnswer`, `peer`,
- * `holdRoom` and the action `releaseRecords`.
+ * `holdRoom`, `trickleCandidates`, `followRemote` and the action `releaseRecords`.
+ *
+ * Trickle ICE: once our record exists, each `PEER.SIGNAL` (our description
+ * with a new candidate folded in) goes to the `trickle` child, which updates
+ * the record; once the other side's description is known, the `remote` child
+ * follows its record and each `STORE.SIGNAL` hands the peer the candidates it
+ * has not had. Both stop at `connected`.
  *
  * docs/architecture.md shows the diagram generated from this definition.
  *
  * @module
  */
 import { assign, enqueueActions, spawnChild } from 'xstate'
-import { failWith, initialContext, peerFailures, signalingSetup, toFailed } from './signaling.setup.js'
+import { failWith, followingRemote, initialContext, joinAgain, keepingLocalSignal, peerFailures, signalingSetup, toFailed, trickling } from './signaling.setup.js'
 
 /**
  * The signaling statechart.
@@ -71,27 +77,17 @@ export const signalingMachine = signalingSetup.createMachine({
           {
             guard: { type: 'foundOffer', params: ({ event }) => ({ offer: event.output }) },
             target: 'creatingAnswer',
-            actions: [
-              'stopPeer',
-              assign({
-                role: 'recipient',
-                localSignal: null,
-                targetId: ({ event }) => event.output!.targetId,
-                remoteSignal: ({ event }) => event.output!.signal,
-              }),
-            ],
+            actions: ['stopPeer', { type: 'answerOffer', params: ({ event }) => ({ offer: event.output! }) }, 'startFollowing'],
           },
           { target: 'creatingOffer', actions: assign({ role: 'initiator' }) },
         ],
         onError: toFailed,
       },
-      on: {
-        ...peerFailures,
-        'PEER.SIGNAL': { actions: 'assignLocalSignal' },
-      },
+      on: { ...peerFailures, ...keepingLocalSignal },
     },
     creatingOffer: {
-      description: 'The initiator peer (trickle: false) finishes gathering ICE and produces its offer.',
+      description:
+        'The initiator peer produces its offer: with trickle, as soon as it carries the host candidates; with trickle: false, once ICE gathering is complete.',
       // A later attempt started no peer while joining: start it now. An offer that came while joining is handed
       // on as a fresh PEER.SIGNAL, so that creatingOffer is a step observers see.
       entry: enqueueActions(({ context, enqueue, self }) => {
@@ -105,7 +101,8 @@ export const signalingMachine = signalingSetup.createMachine({
       after: { signalTimeout: { target: 'failed', actions: failWith('ERR_SIGNAL_TIMEOUT') } },
     },
     publishing: {
-      description: 'Creates the offer record at the room address, if nobody has (exactly one offer per room wins).',
+      description:
+        'Creates the offer record at the room address, if nobody has (exactly one offer per room wins). A store that answers a lost create with the winning offer sends us straight to answering it.',
       invoke: {
         id: 'publishOffer',
         src: 'publishOffer',
@@ -115,13 +112,19 @@ export const signalingMachine = signalingSetup.createMachine({
           signal: context.localSignal!,
           ttlMs: context.answerTimeoutMs + context.connectTimeoutMs,
         }),
-        onDone: { target: 'pollingAnswer', actions: assign({ selfId: ({ event }) => event.output.selfId }) },
-        onError: [
+        onDone: [
           {
-            guard: { type: 'mayJoinAgain', params: ({ event }) => ({ error: event.error }) },
-            target: 'joining',
-            actions: ['stopPeer', assign({ attempt: ({ context }) => context.attempt + 1 })],
+            guard: { type: 'lostToOffer', params: ({ event }) => ({ output: event.output }) },
+            target: 'creatingAnswer',
+            actions: ['stopPeer', { type: 'answerOffer', params: ({ event }) => ({ offer: event.output.lostTo! }) }, 'startFollowing'],
           },
+          {
+            target: 'pollingAnswer',
+            actions: [{ type: 'assignPublished', params: ({ event }) => ({ output: event.output }) }, 'startTrickling'],
+          },
+        ],
+        onError: [
+          joinAgain,
           {
             guard: { type: 'isExists', params: ({ event }) => ({ error: event.error }) },
             target: 'failed',
@@ -130,10 +133,11 @@ export const signalingMachine = signalingSetup.createMachine({
           toFailed,
         ],
       },
-      on: peerFailures,
+      on: { ...peerFailures, ...keepingLocalSignal },
     },
     pollingAnswer: {
-      description: 'Reads the answer address every 2 s (and listens for a push where the store offers one).',
+      description:
+        'Reads the answer address every 2 s (and listens for a push where the store offers one). Trickling: each newer candidate of ours updates the offer record.',
       invoke: {
         id: 'pollAnswer',
         src: 'pollAnswer',
@@ -147,19 +151,15 @@ export const signalingMachine = signalingSetup.createMachine({
         onSnapshot: {
           guard: { type: 'hasAnswer', params: ({ event }) => ({ answer: event.snapshot.context }) },
           target: 'connecting',
-          actions: [assign({ remoteSignal: ({ event }) => event.snapshot.context ?? null }), 'signalPeer'],
+          actions: [assign({ remoteSignal: ({ event }) => event.snapshot.context ?? null }), 'signalPeer', 'startFollowing'],
         },
         onError: [
-          {
-            // The store lost our offer (a restart) and someone else has since offered in the room: answer them.
-            guard: { type: 'mayJoinAgain', params: ({ event }) => ({ error: event.error }) },
-            target: 'joining',
-            actions: ['stopPeer', assign({ attempt: ({ context }) => context.attempt + 1 })],
-          },
+          // The store lost our offer (a restart) and someone else has since offered in the room: answer them.
+          joinAgain,
           toFailed,
         ],
       },
-      on: peerFailures,
+      on: { ...peerFailures, ...trickling },
       after: { answerTimeout: { target: 'failed', actions: failWith('ERR_ANSWER_TIMEOUT') } },
     },
     creatingAnswer: {
@@ -168,6 +168,7 @@ export const signalingMachine = signalingSetup.createMachine({
       on: {
         ...peerFailures,
         'PEER.SIGNAL': { target: 'publishingAnswer', actions: 'assignLocalSignal' },
+        ...followingRemote,
       },
       after: { signalTimeout: { target: 'failed', actions: failWith('ERR_SIGNAL_TIMEOUT') } },
     },
@@ -183,7 +184,10 @@ export const signalingMachine = signalingSetup.createMachine({
           signal: context.localSignal!,
           ttlMs: context.connectTimeoutMs,
         }),
-        onDone: { target: 'connecting', actions: assign({ selfId: ({ event }) => event.output.selfId }) },
+        onDone: {
+          target: 'connecting',
+          actions: [{ type: 'assignPublished', params: ({ event }) => ({ output: event.output }) }, 'startTrickling'],
+        },
         onError: [
           {
             guard: { type: 'isExists', params: ({ event }) => ({ error: event.error }) },
@@ -196,18 +200,24 @@ export const signalingMachine = signalingSetup.createMachine({
       on: {
         ...peerFailures,
         'PEER.CONNECT': { actions: assign({ peerConnected: true }) },
+        ...keepingLocalSignal,
+        ...followingRemote,
       },
     },
     connecting: {
-      description: 'The peers exchange their descriptions and connect directly.',
+      description:
+        'The peers exchange their descriptions and connect directly. Trickling: newer candidates of ours update our record; those of the other side come as STORE.SIGNAL.',
       always: { guard: 'peerConnected', target: 'connected' },
       on: {
         ...peerFailures,
         'PEER.CONNECT': { target: 'connected' },
+        ...trickling,
+        ...followingRemote,
       },
       after: { connectTimeout: { target: 'failed', actions: failWith('ERR_CONNECT_TIMEOUT') } },
     },
     connected: {
+      entry: ['stopTrickle', 'stopFollowing'],
       description:
         'The data channel and media are live. The room record becomes a busy marker (kept fresh) and the answer stays until the call ends, so a third participant is told the room is busy.',
       invoke: {
@@ -223,7 +233,7 @@ export const signalingMachine = signalingSetup.createMachine({
     },
     failed: {
       description: 'Something went wrong; context.error says what. RETRY joins again.',
-      entry: ['stopPeer', 'releaseRecords'],
+      entry: ['stopPeer', 'stopTrickle', 'stopFollowing', 'releaseRecords'],
       on: {
         RETRY: { guard: 'hasValidRoom', target: 'joining', actions: assign({ attempt: 1 }) },
       },
@@ -231,7 +241,7 @@ export const signalingMachine = signalingSetup.createMachine({
     closed: {
       description: 'Hung up: the peer destroyed and everything this participant published removed.',
       type: 'final',
-      entry: ['stopPeer', 'releaseRecords'],
+      entry: ['stopPeer', 'stopTrickle', 'stopFollowing', 'releaseRecords'],
     },
   },
 })

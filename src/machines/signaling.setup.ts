@@ -1,12 +1,13 @@
 /**
  * The signaling statechart's `setup()`: its types and every name its states
  * refer to (actors, actions, guards, delays). The actors and `releaseRecords`
- * are placeholders that fail with `ERR_NOT_PROVIDED`: their implementations
+ * are placeholders that fail with `ERR_NOT_PROVIDED` (but for the trickle
+ * actors `trickleCandidates` and `followRemote`, which do nothing unless provided): their implementations
  * come from `provideSignaling()` (src/actors/) or your own `.provide()`.
  *
  * @module
  */
-import { assign, fromCallback, fromObservable, fromPromise, sendTo, setup, stopChild, type EventObject } from 'xstate'
+import { assign, fromCallback, fromObservable, fromPromise, sendTo, setup, spawnChild, stopChild, type EventObject } from 'xstate'
 import { EMPTY } from 'rxjs'
 import { SignalingError, toSignalingError, type SignalingErrorCode } from '../errors.js'
 import { DEFAULT_APP_ID, isValidRoomName } from '../protocol/addresses.js'
@@ -18,12 +19,16 @@ import type {
   PollAnswerInput,
   PublishAnswerInput,
   PublishOfferInput,
+  PublishOfferOutput,
   PublishOutput,
   ReadRoomInput,
   RoomOffer,
   SignalingContext,
   SignalingEvent,
   SignalingInput,
+  TrickleCandidatesInput,
+  TrickleCommand,
+  TrickleInput,
 } from './signaling.types.js'
 import { ANSWER_TIMEOUT_MS, CONNECT_TIMEOUT_MS, MAX_JOIN_ATTEMPTS, SIGNAL_TIMEOUT_MS } from './signaling.types.js'
 
@@ -46,6 +51,22 @@ export const peerFailures = {
   'PEER.CLOSE': { target: 'failed', actions: failWith('ERR_PEER_CLOSED') },
 } as const
 
+/** While our record is being made: each newer description of ours is kept, to be written once the record exists. */
+export const keepingLocalSignal = { 'PEER.SIGNAL': { actions: 'assignLocalSignal' } } as const
+
+/** Trickling: each newer description of ours (one more candidate) goes to the writer of our record. */
+export const trickling = { 'PEER.SIGNAL': { actions: ['assignLocalSignal', 'trickleLocal'] } } as const
+
+/** Following the other side's record: each newer description of theirs hands the peer its new candidates. */
+export const followingRemote = { 'STORE.SIGNAL': { actions: ['assignRemoteSignal', 'signalPeer'] } } as const
+
+/** Lost the race to offer (glare) without the winner's offer at hand: read the room again, if attempts are left. */
+export const joinAgain = {
+  guard: { type: 'mayJoinAgain', params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }) },
+  target: 'joining',
+  actions: ['stopPeer', 'stopTrickle', 'stopFollowing', 'countAttempt'],
+} as const
+
 /** The context a machine starts with: the input's values, the defaults for the rest. */
 export function initialContext(input: SignalingInput | undefined): SignalingContext {
   return {
@@ -56,6 +77,7 @@ export function initialContext(input: SignalingInput | undefined): SignalingCont
     targetId: null,
     localSignal: null,
     remoteSignal: null,
+    publishedSignal: null,
     peerConnected: false,
     error: null,
     attempt: 1,
@@ -75,7 +97,7 @@ export const signalingSetup = setup({
   },
   actors: {
     readRoom: fromPromise<RoomOffer | null, ReadRoomInput>(async () => notProvided('readRoom')),
-    publishOffer: fromPromise<PublishOutput, PublishOfferInput>(async () => notProvided('publishOffer')),
+    publishOffer: fromPromise<PublishOfferOutput, PublishOfferInput>(async () => notProvided('publishOffer')),
     pollAnswer: fromObservable<SessionSignal, PollAnswerInput>(() => {
       notProvided('pollAnswer')
       return EMPTY
@@ -83,6 +105,9 @@ export const signalingSetup = setup({
     publishAnswer: fromPromise<PublishOutput, PublishAnswerInput>(async () => notProvided('publishAnswer')),
     peer: fromCallback<PeerCommand, PeerActorInput>(() => notProvided('peer')),
     holdRoom: fromCallback<EventObject, HoldRoomInput>(() => notProvided('holdRoom')),
+    // Trickle ICE is optional: unless provided, these do nothing (no record updates, no candidates followed).
+    trickleCandidates: fromCallback<TrickleCommand, TrickleCandidatesInput>(() => undefined),
+    followRemote: fromCallback<EventObject, TrickleInput>(() => undefined),
   },
   actions: {
     /** Removes from the store what this participant published (I/O): provided like the actors; fails with ERR_NOT_PROVIDED otherwise. */
@@ -100,10 +125,43 @@ export const signalingSetup = setup({
       targetId: null,
       localSignal: null,
       remoteSignal: null,
+      publishedSignal: null,
       peerConnected: false,
       error: null,
     }),
     stopPeer: stopChild('peer'),
+    /** Stops the writer of our record's candidates. */
+    stopTrickle: stopChild('trickle'),
+    /** Stops following the other side's record. */
+    stopFollowing: stopChild('remote'),
+    /** Hands the trickle writer our description with its newest candidates. */
+    trickleLocal: sendTo('trickle', ({ context }): TrickleCommand => ({ type: 'SIGNAL', signal: context.localSignal! })),
+    /** Starts following the other side's record for the candidates it trickles. */
+    startFollowing: spawnChild('followRemote', { id: 'remote', input: ({ context }) => trickleInputOf(context) }),
+    /** Starts writing our newer candidates into our record. */
+    startTrickling: spawnChild('trickleCandidates', {
+      id: 'trickle',
+      input: ({ context }) => ({
+        ...trickleInputOf(context),
+        published: context.publishedSignal ?? context.localSignal!,
+        latest: context.localSignal!,
+        ttlMs: context.role === 'initiator' ? context.answerTimeoutMs + context.connectTimeoutMs : context.connectTimeoutMs,
+      }),
+    }),
+    /** Becomes the recipient of `offer` (found in the room, or carried by the answer to a lost create). */
+    answerOffer: assign((_, params: { offer: RoomOffer }) => ({
+      role: 'recipient' as const,
+      localSignal: null,
+      targetId: params.offer.targetId,
+      remoteSignal: params.offer.signal,
+    })),
+    /** Keeps what the publish actor wrote: our id and the description the record was created with. */
+    assignPublished: assign((_, params: { output: PublishOutput }) => ({
+      selfId: params.output.selfId,
+      publishedSignal: params.output.published ?? null,
+    })),
+    countAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
+    assignRemoteSignal: assign({ remoteSignal: ({ event }) => (event.type === 'STORE.SIGNAL' ? event.signal : null) }),
 
     signalPeer: sendTo('peer', ({ context }): PeerCommand => ({ type: 'SIGNAL', signal: context.remoteSignal! })),
   },
@@ -117,6 +175,7 @@ export const signalingSetup = setup({
     isExists: (_, params: { error: unknown }) => isExists(params.error),
     hasAnswer: (_, params: { answer: SessionSignal | undefined }) => params.answer !== undefined,
     peerConnected: ({ context }) => context.peerConnected,
+    lostToOffer: (_, params: { output: PublishOfferOutput }) => params.output.lostTo !== undefined,
     isPeerClosed: ({ event }) => event.type === 'PEER.ERROR' && (event.error as { code?: unknown } | undefined)?.code === 'ERR_PEER_CLOSED',
   },
   delays: {
@@ -125,6 +184,10 @@ export const signalingSetup = setup({
     connectTimeout: ({ context }) => context.connectTimeoutMs,
   },
 })
+
+function trickleInputOf(context: SignalingContext): TrickleInput {
+  return { role: context.role!, room: context.room!, appId: context.appId, selfId: context.selfId, targetId: context.targetId }
+}
 
 function isExists(error: unknown): boolean {
   return error instanceof SignalingError && error.code === 'ERR_EXISTS'

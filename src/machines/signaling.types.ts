@@ -52,6 +52,8 @@ export interface SignalingContext {
   targetId: string | null
   localSignal: SessionSignal | null
   remoteSignal: SessionSignal | null
+  /** The description our record was created with (the trickle writer updates the record from there). */
+  publishedSignal: SessionSignal | null
   /** Set when the recipient's peer connected before its answer was acknowledged by the store. */
   peerConnected: boolean
   error: SignalingError | null
@@ -69,6 +71,7 @@ export type SignalingEvent =
   | { type: 'HANGUP' }
   | { type: 'RETRY' }
   | { type: 'PEER.SIGNAL'; signal: SessionSignal }
+  | { type: 'STORE.SIGNAL'; signal: SessionSignal }
   | { type: 'PEER.CONNECT' }
   | { type: 'PEER.ERROR'; error: SignalingError }
   | { type: 'PEER.CLOSE' }
@@ -93,10 +96,35 @@ export interface PublishOfferInput {
   /** The offer's lifetime: the answer timeout plus the connect timeout, so a crashed initiator's offer goes away. */
   ttlMs: number
 }
-/** Output of `publishOffer` and `publishAnswer`: the id this participant wrote as its `targetId`. */
+/** Output of `publishOffer` and `publishAnswer`: the id this participant wrote as its `targetId`, and the description written. */
 export interface PublishOutput {
   selfId: string
+  /** The description the record was created with; the trickle writer takes the one published when absent. */
+  published?: SessionSignal
 }
+/** Output of `publishOffer`: as {@link PublishOutput}, or the offer that won the room when the store answered a lost create with it (no re-read). */
+export interface PublishOfferOutput extends PublishOutput {
+  /** Someone offered first, and the store's answer carried their offer: answer it at once. */
+  lostTo?: RoomOffer
+}
+/** What the trickle actors (`trickleCandidates`, `followRemote`) need to find the records of a call. */
+export interface TrickleInput {
+  role: SignalingRole
+  room: string
+  appId: string
+  /** Our id (initiator: where the answer is; recipient: our answer's targetId). */
+  selfId: string | null
+  /** The initiator's id (recipient only): where our answer is, and the targetId of the offer followed. */
+  targetId: string | null
+}
+/** Input of the `trickleCandidates` actor: the record's description as created, and the latest. */
+export interface TrickleCandidatesInput extends TrickleInput {
+  published: SessionSignal
+  latest: SessionSignal
+  ttlMs: number
+}
+/** What the machine sends the `trickleCandidates` actor: our description with every candidate so far. */
+export type TrickleCommand = { type: 'SIGNAL'; signal: SessionSignal }
 /** Input of the `pollAnswer` actor: where the answer is expected, and the offer to publish again should the store lose it. */
 export interface PollAnswerInput {
   selfId: string

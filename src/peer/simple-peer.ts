@@ -30,13 +30,17 @@ export interface SimplePeerFactoryOptions {
   wrtc?: WrtcImplementation
   /** STUN and TURN servers. Default: none (host candidates only, enough on one machine or one LAN). */
   iceServers?: RTCIceServer[]
+  /** Trickle ICE: signal the description at once and each candidate after it. Default false (the seed's: one description once gathering is complete). */
+  trickle?: boolean
   /** Further simple-peer options; `initiator`, `trickle` and `stream` are set by signalbox. */
   peerOptions?: SimplePeerOptions
 }
 
 /**
- * A factory of simple-peer instances with `trickle: false`, as the seed app
- * made them: the whole session description travels in one record.
+ * A factory of simple-peer instances with `trickle: false` by default, as the
+ * seed app made them: the whole session description travels in one record;
+ * with `trickle: true` candidates follow the description (the engine folds
+ * them into the same record, see protocol/trickle.ts).
  */
 export function createSimplePeerFactory(options: SimplePeerFactoryOptions = {}): PeerFactory<SimplePeerInstance> {
   return ({ initiator, stream }) => {
@@ -44,7 +48,7 @@ export function createSimplePeerFactory(options: SimplePeerFactoryOptions = {}):
       const peer = new SimplePeer({
         ...(options.peerOptions as SimplePeer.Options | undefined),
         initiator,
-        trickle: false,
+        trickle: options.trickle ?? false,
         ...(stream === undefined ? {} : { stream }),
         ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc as NonNullable<SimplePeer.Options['wrtc']> }),
         config: { ...options.peerOptions?.config, iceServers: options.iceServers ?? [] },

@@ -22,7 +22,7 @@ import { connectionLimits, listenerOptions } from './listener.js'
 import { registerAuthRoutes } from './routes/auth.js'
 import { registerDataIdRoutes } from './routes/data-id.js'
 import { registerReadRoute } from './routes/read.js'
-import { registerStructuredDataRoutes } from './routes/structured-data.js'
+import { registerOneRequestWrites, registerStructuredDataRoutes } from './routes/structured-data.js'
 import { registerWatchRoute } from './routes/watch.js'
 import type { Session } from './sessions.js'
 import { registerWebRoutes } from './web.js'
@@ -133,6 +133,7 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
         if (options.extensions !== false) {
           registerWatchRoute(api, ready)
           registerReadRoute(api, ready)
+          registerOneRequestWrites(api, ready)
         }
       },
       { prefix: API_PREFIX },

@@ -59,6 +59,14 @@ export interface StoreWriteOptions extends StoreCallOptions {
 export interface SignalStore {
   /** Creates the record if the address is free (absent or expired); `ERR_EXISTS` otherwise. Exactly one concurrent creator wins. */
   create(address: string, data: string, options?: StoreWriteOptions): Promise<void>
+  /**
+   * Optional: {@link SignalStore.create} that, when someone created the record
+   * first, resolves with that record's data in the same answer instead of
+   * rejecting with `ERR_EXISTS` (the loser of a race answers without a read).
+   * Resolves `null` when it created the record; may still reject with
+   * `ERR_EXISTS` when it cannot tell the data.
+   */
+  createOrRead?(address: string, data: string, options?: StoreWriteOptions): Promise<string | null>
   /** Replaces the data of a record this participant created; `ERR_NOT_FOUND`, `ERR_NOT_OWNER`. */
   update(address: string, data: string, options?: StoreWriteOptions): Promise<void>
   /** The record's data, or `null` when absent or expired. */

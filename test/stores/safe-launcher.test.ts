@@ -1,6 +1,6 @@
 /** The store contract for SafeLauncherStore, talking HTTP to `signalbox serve` started in-process on port 0. */
 import { SimulatedClock } from 'xstate'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { MemoryTable, SafeLauncherStore } from '../../src/index.js'
 import { startServer } from '../../src/server/index.js'
 import { runStoreContract } from './contract.js'
@@ -40,7 +40,8 @@ describe('SafeLauncherStore honours the signal of a call', () => {
 
   it('rejects with the reason of a signal aborted before the call, sending nothing', async () => {
     const sent: string[] = []
-    const store = new SafeLauncherStore({ url: 'http://127.0.0.1:9/0.5/', fetch: async (input) => (sent.push(String(input)), new Response(null, { status: 500 })) })
+    // authoriseNow: false, so that the token asked for at construction is not among what the calls send.
+    const store = new SafeLauncherStore({ url: 'http://127.0.0.1:9/0.5/', authoriseNow: false, fetch: async (input) => (sent.push(String(input)), new Response(null, { status: 500 })) })
     const reason = new Error('hung up')
     await expect(store.read('room-1', { signal: AbortSignal.abort(reason) })).rejects.toBe(reason)
     await expect(store.create('room-1', 'AAAA', { signal: AbortSignal.abort(reason) })).rejects.toBe(reason)
@@ -57,5 +58,71 @@ describe('SafeLauncherStore honours the signal of a call', () => {
     abort.abort(reason)
     expect((await outcomes).map((outcome) => (outcome.status === 'rejected' ? outcome.reason : outcome.status))).toEqual([reason, reason, reason])
     await store.close()
+  })
+})
+
+describe('SafeLauncherStore: one request per write, the winner in a lost create, the token at construction', () => {
+  /** A server, and a store whose every request is written down as `METHOD path`. */
+  async function counted(extensions: boolean) {
+    const server = await startServer({ port: 0, extensions })
+    const sent: string[] = []
+    const fetchCounted: typeof fetch = (input, init) => {
+      sent.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname.replace(/^\/0\.5\//, '')}`)
+      return fetch(input, init)
+    }
+    const make = (options: { authoriseNow?: boolean } = {}) => new SafeLauncherStore({ url: server.url, watch: false, fetch: fetchCounted, ...options })
+    return { server, sent, make }
+  }
+  const data = (text: string) => Buffer.from(text).toString('base64')
+
+  it('asks for its token when made, so that the first call sends only its own request', async () => {
+    const { server, sent, make } = await counted(true)
+    const store = make()
+    // Nothing was called yet: the store asked for its token on its own.
+    await vi.waitFor(() => expect(sent).toEqual(['POST auth']))
+    sent.length = 0
+    expect(await store.read('room-auth')).toBeNull()
+    expect(sent).toEqual(['GET structured-data/read'])
+    await store.close()
+    await server.close()
+  })
+
+  it('creates and updates in one request each where the server offers it, and a lost create answers the record that won', async () => {
+    const { server, sent, make } = await counted(true)
+    const [winner, loser] = [make({ authoriseNow: false }), make({ authoriseNow: false })]
+    await winner.read('warm-up')
+    sent.length = 0
+    await winner.create('room-x', data('offer one'))
+    expect(sent).toEqual(['POST structured-data/create-and-save'])
+    sent.length = 0
+    await winner.update('room-x', data('offer one, more candidates'))
+    expect(sent).toEqual(['POST structured-data/update-and-save'])
+    await loser.read('warm-up')
+    sent.length = 0
+    expect(await loser.createOrRead('room-x', data('offer two'))).toBe(data('offer one, more candidates'))
+    expect(sent).toEqual(['POST structured-data/create-and-save'])
+    await expect(loser.create('room-x', data('offer two'))).rejects.toMatchObject({ code: 'ERR_EXISTS' })
+    await expect(loser.update('room-x', data('not mine'))).rejects.toMatchObject({ code: 'ERR_NOT_OWNER' })
+    await Promise.all([winner.close(), loser.close()])
+    await server.close()
+  })
+
+  it('falls back to POST + PUT (and the handle flow to update) against a plain Launcher, remembering it', async () => {
+    const { server, sent, make } = await counted(false)
+    const [winner, loser] = [make({ authoriseNow: false }), make({ authoriseNow: false })]
+    await winner.create('room-y', data('offer one'))
+    expect(sent.filter((line) => !line.startsWith('DELETE'))).toEqual([
+      'POST auth',
+      'POST structured-data/create-and-save',
+      'POST structured-data/',
+      'PUT structured-data/1',
+    ].map((line) => (line.endsWith('/1') ? expect.stringMatching(/^PUT structured-data\/\d+$/) : line)))
+    sent.length = 0
+    await winner.create('room-z', data('offer three'))
+    expect(sent.filter((line) => !line.startsWith('DELETE')).map((line) => line.replace(/\d+$/, 'N'))).toEqual(['POST structured-data/', 'PUT structured-data/N'])
+    await expect(loser.createOrRead('room-y', data('offer two'))).rejects.toMatchObject({ code: 'ERR_EXISTS' })
+    expect(await loser.read('room-y')).toBe(data('offer one'))
+    await Promise.all([winner.close(), loser.close()])
+    await server.close()
   })
 })

@@ -8,6 +8,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ServerContext } from '../context.js'
+import { SignalingError } from '../../errors.js'
 import { LAUNCHER_ROUTES as ROUTES, VERSIONED_TYPE_TAG } from '../../launcher/api.js'
 import { LAUNCHER_CODES, launcherError } from '../../launcher/errors.js'
 import {
@@ -138,6 +139,44 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
     if ((await backend.get(address)) === null) throw launcherError(LAUNCHER_CODES.MUTATION_NO_SUCH_DATA)
     await backend.remove(address, session.owner)
     return reply.code(200).send()
+  })
+}
+
+/**
+ * OUR EXTENSION, not in the Launcher (docs/server.md, "One-request writes"):
+ * `POST structured-data/create-and-save` creates and saves in one request what
+ * `POST structured-data` + `PUT structured-data/:handleId` do in two, and a
+ * create that loses (DataExists) answers `{ created: false, data }` with the
+ * record that won, so the loser of a race needs no read;
+ * `POST structured-data/update-and-save` replaces the owner's data in one
+ * request instead of a data id, a handle, `PATCH` and `POST`. No handle is
+ * taken. A real Launcher answers neither; clients fall back to its routes.
+ */
+export function registerOneRequestWrites(api: FastifyInstance, context: ServerContext): void {
+  const { backend } = context
+  const parse = (request: FastifyRequest) => {
+    const session = requireWriter(request)
+    const { name, typeTag, cipherOpts, data } = parseRequest(createBody, request.body)
+    checkCipherOpts(cipherOpts, session.handles)
+    checkDataSize(data)
+    return { session, address: recordAddress(typeTag, name), data }
+  }
+  api.post(`/${ROUTES.createAndSave}`, async (request) => {
+    const { session, address, data } = parse(request)
+    try {
+      await backend.create(address, data, session.owner, ttlOf(request, context))
+      return { created: true }
+    } catch (error) {
+      if (!(error instanceof SignalingError && error.code === 'ERR_EXISTS')) throw error
+      const winner = await backend.get(address)
+      // Gone again in between: the client reads the room as before.
+      return winner === null ? { created: false } : { created: false, data: winner.data }
+    }
+  })
+  api.post(`/${ROUTES.updateAndSave}`, async (request) => {
+    const { session, address, data } = parse(request)
+    await backend.update(address, data, session.owner, ttlOf(request, context))
+    return { updated: true }
   })
 }
 

@@ -121,6 +121,11 @@ export class LauncherClient {
     }
   }
 
+  /** Starts authorising now, in the background, so that no later call waits for it (a failure is tried again by the next call). */
+  prepare(): void {
+    void this.authorise().catch(() => {})
+  }
+
   /** The token, authorising once (concurrent callers share one request). */
   private authorise(signal?: AbortSignal): Promise<string> {
     if (this.token === null) {

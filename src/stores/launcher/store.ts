@@ -2,10 +2,11 @@
  * `SafeLauncherStore`: the store contract over the SAFE Launcher REST API 0.5,
  * as the seed app used it (and as `signalbox serve` answers it).
  *
- * - authorises once, reuses the token, and authorises again on a `401` (client.ts);
- * - create = `POST structured-data` + `PUT`; read = data id + handle + `GET`
- *   (one `GET structured-data/read` where the server offers that extension);
- *   update = `PATCH` + `POST`; remove = `DELETE`; every handle taken is dropped,
+ * - authorises when made (off the first call's critical path), reuses the token, and authorises again on a `401` (client.ts);
+ * - create = `POST structured-data` + `PUT`; read = data id + handle + `GET`;
+ *   update = data id + handle + `PATCH` + `POST`; each one request where the
+ *   server offers our extensions (`structured-data/read`, `create-and-save`,
+ *   `update-and-save`), and a lost create then answers the record that won; remove = `DELETE`; every handle taken is dropped,
  *   off the caller's critical path (handles.ts);
  * - uses the server's push read (our extension) where offered, and the poll otherwise (watch.ts);
  * - every call honours its `signal`, together with the request timeout.
@@ -37,6 +38,8 @@ export interface SafeLauncherStoreOptions {
   requestTimeoutMs?: number
   /** See {@link WATCH_WAIT_MS}. */
   watchWaitMs?: number
+  /** Ask for the token when the store is made (default), not at its first call. */
+  authoriseNow?: boolean
   /** The fetch to use; the global one by default. */
   fetch?: typeof fetch
 }
@@ -61,6 +64,8 @@ export class SafeLauncherStore implements SignalStore {
   private closed = false
   /** Whether the server offers the one-request read: unknown until first tried. */
   private directRead: boolean | undefined = undefined
+  /** Whether the server offers the one-request writes: unknown until first tried. */
+  private directWrite: boolean | undefined = undefined
 
   /** @param options - see {@link SafeLauncherStoreOptions} */
   constructor(options: SafeLauncherStoreOptions = {}) {
@@ -73,6 +78,8 @@ export class SafeLauncherStore implements SignalStore {
       requestTimeoutMs,
       fetch: customFetch ?? ((input, init) => globalThis.fetch(input, init)),
     })
+    // The token is asked for now, off the critical path of the first read (a page gets it at load).
+    if (options.authoriseNow !== false) this.client.prepare()
     this.typeTag = options.typeTag ?? UNVERSIONED_TYPE_TAG
     this.handles = new LauncherHandles(this.client, this.typeTag)
     if (options.watch !== false) {
@@ -82,9 +89,29 @@ export class SafeLauncherStore implements SignalStore {
   }
 
   async create(address: string, data: string, options?: StoreWriteOptions): Promise<void> {
+    const existing = await this.createOrRead(address, data, options)
+    if (existing !== null) throw new SignalingError('ERR_EXISTS', `A record already exists at ${address}: read it, or wait for it to be removed or to expire.`)
+  }
+
+  /** {@link SignalStore.createOrRead}: one request where the server offers our extension (the winner's data in a lost create's answer); else `POST` + `PUT`, and `ERR_EXISTS` when lost. */
+  async createOrRead(address: string, data: string, options?: StoreWriteOptions): Promise<string | null> {
     this.checkOpen()
     const ttlMs = checkWrite(address, data, options)
     const signal = options?.signal
+    if (this.directWrite !== false) {
+      const answer = await this.writeDirectly('createAndSave', address, data, ttlMs, signal)
+      if (answer !== undefined) {
+        if (answer.created !== false) return null
+        if (typeof answer.data === 'string') return answer.data
+        throw new SignalingError('ERR_EXISTS', `A record already exists at ${address}: read it, or wait for it to be removed or to expire.`)
+      }
+    }
+    await this.createInTwoSteps(address, data, ttlMs, signal)
+    return null
+  }
+
+  /** The Launcher's create: a handle holding the data (`POST structured-data`), then its save (`PUT`). */
+  private async createInTwoSteps(address: string, data: string, ttlMs: number, signal: AbortSignal | undefined): Promise<void> {
     const handleId = await this.handles.create(address, data, signal)
     try {
       await this.client.request('PUT', launcherPath(LAUNCHER_ROUTES.structuredDataItem, { handleId }), { auth: true, headers: ttlHeader(ttlMs), signal })
@@ -97,6 +124,7 @@ export class SafeLauncherStore implements SignalStore {
     this.checkOpen()
     const ttlMs = checkWrite(address, data, options)
     const signal = options?.signal
+    if (this.directWrite !== false && (await this.writeDirectly('updateAndSave', address, data, ttlMs, signal)) !== undefined) return
     const handleId = await this.handles.structuredData(address, signal)
     if (handleId === null) throw new SignalingError('ERR_NOT_FOUND', `No record exists at ${address} to update: create it first.`)
     const path = launcherPath(LAUNCHER_ROUTES.structuredDataItem, { handleId })
@@ -166,9 +194,40 @@ export class SafeLauncherStore implements SignalStore {
       this.directRead = true
       return null
     }
-    if (this.directRead === undefined && isUnofferedExtension(response)) {
+    if (this.directRead !== true && isUnofferedExtension(response)) {
       // A Launcher: no such endpoint (or its structured-data/:handleId route took "read" for a handle).
       this.directRead = false
+      return undefined
+    }
+    throw error
+  }
+
+  /**
+   * Our one-request writes (`signalbox serve`'s extension, docs/server.md):
+   * the server's answer, or undefined when it does not offer them (a
+   * Launcher), which is then remembered. Refusals (`ERR_NOT_FOUND`,
+   * `ERR_NOT_OWNER`, …) reject as the two-step writes' do.
+   */
+  private async writeDirectly(
+    route: 'createAndSave' | 'updateAndSave',
+    address: string,
+    data: string,
+    ttlMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ created?: boolean; data?: unknown } | undefined> {
+    const path = LAUNCHER_ROUTES[route]
+    const body = { name: await nameOf(address), typeTag: this.typeTag, cipherOpts: null, data }
+    const response = await this.client.request('POST', path, { auth: true, body, headers: ttlHeader(ttlMs), answerErrors: true, signal })
+    if (response.ok) {
+      this.directWrite = true
+      return (await response.json()) as { created?: boolean; data?: unknown }
+    }
+    const error = await responseError('POST', path, response)
+    // A definite answer of our route (the record is missing, or not ours): the extension is there.
+    if (error.code === 'ERR_NOT_FOUND' || error.code === 'ERR_NOT_OWNER') this.directWrite = true
+    else if (this.directWrite !== true && isUnofferedExtension(response)) {
+      // A Launcher: no such route (its structured-data/:handleId route took the name for a handle).
+      this.directWrite = false
       return undefined
     }
     throw error

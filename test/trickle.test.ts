@@ -1,0 +1,174 @@
+/**
+ * Trickle ICE through the store and glare without a re-read, deterministic:
+ * scripted peers (each candidate emitted by the test), the memory store, no
+ * timing in any assertion (vi.waitFor only waits for what must happen).
+ */
+import { EventEmitter } from 'node:events'
+import { describe, expect, it, vi } from 'vitest'
+import { createSignaling, MemoryStore, type SignalStore } from '../src/index.js'
+import { answerAddress, roomAddress } from '../src/protocol/addresses.js'
+import { decodeRecord } from '../src/protocol/records.js'
+import { candidatesOf, foldCandidate } from '../src/protocol/trickle.js'
+import { FakePeerNetwork } from '../src/testing/index.js'
+import type { PeerLike } from '../src/peer/simple-peer.js'
+
+const BASE_SDP = (type: string) =>
+  ['v=0', `o=- 1 2 IN IP4 127.0.0.1`, `s=${type}`, 't=0 0', 'a=group:BUNDLE 0', 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'c=IN IP4 0.0.0.0', 'a=mid:0', ''].join('\r\n')
+const candidate = (n: number) => ({ candidate: `candidate:${n} 1 udp 2122260223 192.0.2.${n} 5${n}000 typ host`, sdpMLineIndex: 0, sdpMid: '0' })
+
+/** A peer whose signals the test emits, and which records what it is handed. */
+class ScriptedPeer extends EventEmitter {
+  readonly received: unknown[] = []
+  constructor(readonly initiator: boolean) {
+    super()
+  }
+  signal(data: unknown): void {
+    this.received.push(data)
+  }
+  send(): void {}
+  destroy(): void {}
+}
+
+function scriptedNetwork() {
+  const peers: ScriptedPeer[] = []
+  const createPeer = ({ initiator }: { initiator: boolean }) => {
+    const peer = new ScriptedPeer(initiator)
+    peers.push(peer)
+    return peer as unknown as PeerLike
+  }
+  return { peers, createPeer }
+}
+
+/** What a seed-style reader (one read, trickle: false) finds at `address`: the description's candidates. */
+async function seedReads(store: SignalStore, address: string): Promise<string[]> {
+  const data = await store.read(address)
+  const record = decodeRecord(data!)
+  return candidatesOf(record.payload!.sdp).map((found) => found.candidate)
+}
+
+describe('the trickle record format', () => {
+  it('folds candidates into their media section once each, and finds them again', () => {
+    const once = foldCandidate(BASE_SDP('offer'), candidate(1))
+    const twice = foldCandidate(foldCandidate(once, candidate(2)), candidate(1))
+    expect(candidatesOf(twice)).toEqual([candidate(1), candidate(2)])
+    expect(twice.split('\r\n').filter((line) => line.startsWith('a=candidate:'))).toHaveLength(2)
+    expect(foldCandidate(BASE_SDP('offer'), { candidate: candidate(3).candidate, sdpMLineIndex: 5, sdpMid: null })).toBe(BASE_SDP('offer'))
+  })
+})
+
+describe('trickle ICE through the store', () => {
+  it('publishes with the first candidate, trickles the rest before, during and after the answer, and a seed-style reader always finds a complete description', async () => {
+    const store = new MemoryStore()
+    const alice = scriptedNetwork()
+    const bob = scriptedNetwork()
+    const a = createSignaling({ store, createPeer: alice.createPeer, trickle: true }).join('trickle-room')
+    const room = roomAddress('trickle-room')
+    await vi.waitFor(() => expect(alice.peers).toHaveLength(1))
+    const peerA = alice.peers[0]!
+    peerA.emit('signal', { type: 'offer', sdp: BASE_SDP('offer') })
+    // No record without a candidate: a seed-style reader never finds a description without one.
+    expect(await store.read(room)).toBeNull()
+    peerA.emit('signal', { type: 'candidate', candidate: candidate(1) })
+    await vi.waitFor(async () => expect(await seedReads(store, room)).toEqual([candidate(1).candidate]))
+    // Before the answer: one more candidate updates the same record.
+    peerA.emit('signal', { type: 'candidate', candidate: candidate(2) })
+    await vi.waitFor(async () => expect(await seedReads(store, room)).toEqual([candidate(1).candidate, candidate(2).candidate]))
+
+    const b = createSignaling({ store: store.client(), createPeer: bob.createPeer, trickle: true }).join('trickle-room')
+    // Bob's first peer is the speculative initiator of `joining`, stopped once the offer is found.
+    await vi.waitFor(() => expect(bob.peers.filter((peer) => !peer.initiator)).toHaveLength(1))
+    const peerB = bob.peers.find((peer) => !peer.initiator)!
+    await vi.waitFor(() => expect(peerB.received).toHaveLength(1))
+    expect(candidatesOf((peerB.received[0] as { sdp: string }).sdp)).toEqual([candidate(1), candidate(2)])
+    // During the answer: Alice's third candidate reaches Bob's peer as a candidate, not a description.
+    peerA.emit('signal', { type: 'candidate', candidate: candidate(3) })
+    await vi.waitFor(() => expect(peerB.received).toContainEqual({ type: 'candidate', candidate: candidate(3) }))
+    peerB.emit('signal', { type: 'answer', sdp: BASE_SDP('answer') })
+    peerB.emit('signal', { type: 'candidate', candidate: candidate(11) })
+    await vi.waitFor(() => expect(peerA.received).toHaveLength(1))
+    const answerAt = answerAddress(a.actor.getSnapshot().context.selfId!)
+    expect(await seedReads(store, answerAt)).toEqual([candidate(11).candidate])
+    // After the answer: both sides' new candidates follow through the store.
+    peerB.emit('signal', { type: 'candidate', candidate: candidate(12) })
+    peerA.emit('signal', { type: 'candidate', candidate: candidate(4) })
+    await vi.waitFor(() => expect(peerA.received).toContainEqual({ type: 'candidate', candidate: candidate(12) }))
+    await vi.waitFor(() => expect(peerB.received).toContainEqual({ type: 'candidate', candidate: candidate(4) }))
+    expect(await seedReads(store, room)).toEqual([1, 2, 3, 4].map((n) => candidate(n).candidate))
+    expect(await seedReads(store, answerAt)).toEqual([candidate(11).candidate, candidate(12).candidate])
+    // Each candidate is handed over once.
+    expect(peerB.received.filter((data) => JSON.stringify(data).includes('192.0.2.3 '))).toHaveLength(1)
+    expect(a.actor.getSnapshot().value).toBe('connecting')
+    expect(b.actor.getSnapshot().value).toBe('connecting')
+    peerA.emit('connect')
+    peerB.emit('connect')
+    await vi.waitFor(() => expect([a.actor.getSnapshot().value, b.actor.getSnapshot().value]).toEqual(['connected', 'connected']))
+    await Promise.all([a.hangup(), b.hangup()])
+  })
+})
+
+describe('glare: both participants start together', () => {
+  /** A store client whose room reads wait until both participants have read (both find the room empty), counting them. */
+  function racingStores(store: MemoryStore, answersWithWinner: boolean) {
+    const roomReads = [0, 0]
+    let arrived = 0
+    let release!: () => void
+    const bothRead = new Promise<void>((resolve) => (release = resolve))
+    const make = (index: number): SignalStore => {
+      const inner = store.client()
+      const wrapped: SignalStore = {
+        create: (address, data, options) => inner.create(address, data, options),
+        update: (address, data, options) => inner.update(address, data, options),
+        remove: (address, options) => inner.remove(address, options),
+        read: async (address, options) => {
+          if (address !== roomAddress('glare')) return inner.read(address, options)
+          roomReads[index]! += 1
+          const data = await inner.read(address, options)
+          if (++arrived === 2) release()
+          await bothRead
+          return data
+        },
+        watch: (address) => inner.watch(address),
+      }
+      if (answersWithWinner) {
+        wrapped.createOrRead = async (address, data, options) => {
+          try {
+            await inner.create(address, data, options)
+            return null
+          } catch (error) {
+            if ((error as { code?: string }).code !== 'ERR_EXISTS') throw error
+            return inner.read(address)
+          }
+        }
+      }
+      return wrapped
+    }
+    return { roomReads, stores: [make(0), make(1)] }
+  }
+
+  it('lets exactly one offer win, and the loser answers it without reading the room again', async () => {
+    const store = new MemoryStore()
+    const network = new FakePeerNetwork()
+    const { roomReads, stores } = racingStores(store, true)
+    const calls = stores.map((participantStore) => createSignaling({ store: participantStore, createPeer: network.createPeer }).join('glare'))
+    await Promise.all(calls.map((call) => call.connected))
+    const roles = calls.map((call) => call.actor.getSnapshot().context.role).sort()
+    expect(roles).toEqual(['initiator', 'recipient'])
+    // The loser (the recipient) read the room once, before its create; the winner polls it later (its offer kept).
+    const loser = calls.findIndex((call) => call.actor.getSnapshot().context.role === 'recipient')
+    expect(roomReads[loser]).toBe(1)
+    expect(calls.every((call) => call.actor.getSnapshot().context.attempt === 1)).toBe(true)
+    await Promise.all(calls.map((call) => call.hangup()))
+  })
+
+  it('still lets exactly one win through a re-read with a store that cannot answer with the winner', async () => {
+    const store = new MemoryStore()
+    const network = new FakePeerNetwork()
+    const { roomReads, stores } = racingStores(store, false)
+    const calls = stores.map((participantStore) => createSignaling({ store: participantStore, createPeer: network.createPeer }).join('glare'))
+    await Promise.all(calls.map((call) => call.connected))
+    expect(calls.map((call) => call.actor.getSnapshot().context.role).sort()).toEqual(['initiator', 'recipient'])
+    const loser = calls.findIndex((call) => call.actor.getSnapshot().context.role === 'recipient')
+    expect(roomReads[loser]).toBe(2)
+    await Promise.all(calls.map((call) => call.hangup()))
+  })
+})
