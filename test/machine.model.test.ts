@@ -24,10 +24,11 @@ import {
   type SignalingEvent,
 } from '../src/index.js'
 import { flushPromises } from '../src/testing/index.js'
+import type { WithdrawOfferInput } from '../src/machines/signaling.types.js'
 
 const OFFER: SessionSignal = { type: 'offer', sdp: 'v=0 offer' }
 const ANSWER: SessionSignal = { type: 'answer', sdp: 'v=0 answer' }
-const PEER_STATES = ['joining', 'creatingOffer', 'publishing', 'pollingAnswer', 'creatingAnswer', 'publishingAnswer', 'connecting', 'connected']
+const PEER_STATES = ['joining', 'creatingOffer', 'publishing', 'pollingAnswer', 'withdrawingOffer', 'creatingAnswer', 'publishingAnswer', 'connecting', 'connected']
 const unavailable = () => new SignalingError('ERR_STORE_UNAVAILABLE')
 
 /** Whether the machine has a peer in this state: in every peer state, but in joining only on a round's first attempt. */
@@ -52,7 +53,8 @@ function eventsFor(type: string): AnyEventObject[] {
     return [{ type, error: new SignalingError('ERR_EXISTS') }, { type, error: unavailable() }]
   }
   if (type === 'xstate.error.actor.readRoom') return [{ type, error: unavailable() }, { type, error: new SignalingError('ERR_BAD_RECORD') }]
-  if (type === 'xstate.error.actor.pollAnswer') return [{ type, error: unavailable() }]
+  if (type === 'xstate.error.actor.pollAnswer' || type === 'xstate.error.actor.withdrawOffer') return [{ type, error: unavailable() }]
+  if (type === 'xstate.done.actor.withdrawOffer') return [{ type, output: null }, { type, output: ANSWER }]
   if (type === 'xstate.snapshot.pollAnswer') return [{ type, snapshot: { context: ANSWER } }]
   return [{ type }]
 }
@@ -101,6 +103,7 @@ function controlledActor() {
       readRoom: promiseActor<RoomOffer | null, ReadRoomInput>('readRoom'),
       publishOffer: promiseActor<PublishOutput, PublishOfferInput>('publishOffer'),
       publishAnswer: promiseActor<PublishOutput, PublishAnswerInput>('publishAnswer'),
+      withdrawOffer: promiseActor<SessionSignal | null, WithdrawOfferInput>('withdrawOffer'),
       pollAnswer: fromObservable(() => {
         polls = new Subject<SessionSignal>()
         return polls

@@ -1,6 +1,7 @@
 /**
  * The I/O behind the statechart's names, one file per actor: `readRoom`,
- * `publishOffer`, `pollAnswer`, `publishAnswer`, `peer`, `holdRoom`, and the
+ * `publishOffer`, `pollAnswer`, `publishAnswer`, `peer`, `holdRoom`,
+ * `withdrawOffer`, and the
  * `releaseRecords` action. `provideSignaling(deps)` returns the machine with
  * these provided; tests pass a fake store, peer or clock the same way, without
  * module mocking. Every actor stops its work when XState stops it.
@@ -17,6 +18,7 @@ import { publishAnswerActor } from './publish-answer.js'
 import { publishOfferActor } from './publish-offer.js'
 import { readRoomActor } from './read-room.js'
 import { releaseRecordsAction } from './release-records.js'
+import { withdrawOfferActor } from './withdraw-offer.js'
 
 /** The machine with its actors provided, and the end of its cleanup. */
 export interface ProvidedSignaling {
@@ -40,6 +42,7 @@ export function provideSignaling<TPeer extends PeerLike>(deps: SignalingDeps<TPe
       publishAnswer: publishAnswerActor(participant),
       peer: peerActor(deps),
       holdRoom: holdRoomActor(participant),
+      withdrawOffer: withdrawOfferActor(participant),
     },
     actions: { releaseRecords: releaseRecordsAction(participant) },
   })

@@ -26,6 +26,7 @@ export const SIGNALING_VOCABULARY: Required<LabelVocabulary> = {
     'xstate.snapshot.pollAnswer': 'answer arrived',
     'xstate.done.actor.publishOffer': 'offer stored',
     'xstate.done.actor.publishAnswer': 'answer stored',
+    'xstate.done.actor.withdrawOffer': 'offer withdrawn',
     'PEER.SIGNAL': 'PEER.SIGNAL: description ready',
   },
   guards: {
@@ -36,6 +37,7 @@ export const SIGNALING_VOCABULARY: Required<LabelVocabulary> = {
     mayJoinAgain: 'lost the race, read again',
     isExists: 'room taken',
     hasAnswer: '',
+    answeredInTime: 'an answer came first',
     peerConnected: 'already connected',
     isPeerClosed: 'other side left',
   },
@@ -43,6 +45,7 @@ export const SIGNALING_VOCABULARY: Required<LabelVocabulary> = {
     JOIN: 'invalid room',
     'xstate.done.actor.readRoom': 'nobody there',
     'PEER.ERROR': 'failure',
+    'xstate.done.actor.withdrawOffer': 'nobody answered',
   },
   delays: { signalTimeout: SIGNAL_TIMEOUT_MS, answerTimeout: ANSWER_TIMEOUT_MS, connectTimeout: CONNECT_TIMEOUT_MS },
 }

@@ -5,13 +5,14 @@
  * implementations come from `provideSignaling()` (src/actors/) or
  * from your own `signalingMachine.provide({ actors, actions })`: the actors
  * `readRoom`, `publishOffer`, `pollAnswer`, `publishAnswer`, `peer`,
- * `holdRoom` and the action `releaseRecords`.
+ * `holdRoom`, `withdrawOffer` and the action `releaseRecords`.
  *
  * docs/architecture.md shows the diagram generated from this definition.
  *
  * @module
  */
 import { assign, enqueueActions, spawnChild } from 'xstate'
+import { callEndStates } from './signaling.ending.js'
 import { failWith, initialContext, peerFailures, signalingSetup, toFailed } from './signaling.setup.js'
 
 /**
@@ -160,7 +161,7 @@ export const signalingMachine = signalingSetup.createMachine({
         ],
       },
       on: peerFailures,
-      after: { answerTimeout: { target: 'failed', actions: failWith('ERR_ANSWER_TIMEOUT') } },
+      after: { answerTimeout: { target: 'withdrawingOffer' } },
     },
     creatingAnswer: {
       description: 'The recipient peer takes the offer and produces its answer.',
@@ -186,6 +187,12 @@ export const signalingMachine = signalingSetup.createMachine({
         onDone: { target: 'connecting', actions: assign({ selfId: ({ event }) => event.output.selfId }) },
         onError: [
           {
+            // Answered first by someone else, or the initiator withdrew its offer: read the room again.
+            guard: { type: 'mayJoinAgain', params: ({ event }) => ({ error: event.error }) },
+            target: 'joining',
+            actions: ['stopPeer', assign({ attempt: ({ context }) => context.attempt + 1 })],
+          },
+          {
             guard: { type: 'isExists', params: ({ event }) => ({ error: event.error }) },
             target: 'failed',
             actions: failWith('ERR_ROOM_BUSY', 'Someone else already answered this offer: the room is busy; wait for that call to end or pick another room.'),
@@ -207,31 +214,6 @@ export const signalingMachine = signalingSetup.createMachine({
       },
       after: { connectTimeout: { target: 'failed', actions: failWith('ERR_CONNECT_TIMEOUT') } },
     },
-    connected: {
-      description:
-        'The data channel and media are live. The room record becomes a busy marker (kept fresh) and the answer stays until the call ends, so a third participant is told the room is busy.',
-      invoke: {
-        id: 'holdRoom',
-        src: 'holdRoom',
-        input: ({ context }) => ({ room: context.room!, appId: context.appId, role: context.role! }),
-      },
-      on: {
-        // The channel closing is the other side hanging up (browsers report it as an error first); anything else fails the call.
-        'PEER.ERROR': [{ guard: 'isPeerClosed', target: 'closed' }, peerFailures['PEER.ERROR']],
-        'PEER.CLOSE': { target: 'closed' },
-      },
-    },
-    failed: {
-      description: 'Something went wrong; context.error says what. RETRY joins again.',
-      entry: ['stopPeer', 'releaseRecords'],
-      on: {
-        RETRY: { guard: 'hasValidRoom', target: 'joining', actions: assign({ attempt: 1 }) },
-      },
-    },
-    closed: {
-      description: 'Hung up: the peer destroyed and everything this participant published removed.',
-      type: 'final',
-      entry: ['stopPeer', 'releaseRecords'],
-    },
+    ...callEndStates,
   },
 })

@@ -20,6 +20,7 @@ import type {
   PublishOfferInput,
   PublishOutput,
   ReadRoomInput,
+  WithdrawOfferInput,
   RoomOffer,
   SignalingContext,
   SignalingEvent,
@@ -83,6 +84,7 @@ export const signalingSetup = setup({
     publishAnswer: fromPromise<PublishOutput, PublishAnswerInput>(async () => notProvided('publishAnswer')),
     peer: fromCallback<PeerCommand, PeerActorInput>(() => notProvided('peer')),
     holdRoom: fromCallback<EventObject, HoldRoomInput>(() => notProvided('holdRoom')),
+    withdrawOffer: fromPromise<SessionSignal | null, WithdrawOfferInput>(async () => notProvided('withdrawOffer')),
   },
   actions: {
     /** Removes from the store what this participant published (I/O): provided like the actors; fails with ERR_NOT_PROVIDED otherwise. */
@@ -116,6 +118,7 @@ export const signalingSetup = setup({
       isExists(params.error) && context.attempt < context.maxJoinAttempts,
     isExists: (_, params: { error: unknown }) => isExists(params.error),
     hasAnswer: (_, params: { answer: SessionSignal | undefined }) => params.answer !== undefined,
+    answeredInTime: (_, params: { answer: SessionSignal | null }) => params.answer !== null,
     peerConnected: ({ context }) => context.peerConnected,
     isPeerClosed: ({ event }) => event.type === 'PEER.ERROR' && (event.error as { code?: unknown } | undefined)?.code === 'ERR_PEER_CLOSED',
   },

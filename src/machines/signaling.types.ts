@@ -105,6 +105,14 @@ export interface PollAnswerInput {
   signal: SessionSignal
   ttlMs: number
 }
+/** Input of the `withdrawOffer` actor: the offer to take back, and how long the claim on its answer address lasts. */
+export interface WithdrawOfferInput {
+  room: string
+  appId: string
+  selfId: string
+  /** The claim's lifetime, in ms: longer than anyone who read the offer may take to answer it. */
+  ttlMs: number
+}
 /** Input of the `holdRoom` actor: the room of a call in progress, and our role in it. */
 export interface HoldRoomInput {
   room: string

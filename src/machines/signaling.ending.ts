@@ -1,0 +1,64 @@
+/**
+ * The states where a call ends or goes on without the store: the initiator
+ * withdrawing an offer nobody answered, `connected`, `failed` and `closed`.
+ * Part of the signaling statechart (signaling.machine.ts), kept here so the
+ * machine's file stays small.
+ *
+ * @module
+ */
+import { assign } from 'xstate'
+import { failWith, peerFailures, signalingSetup } from './signaling.setup.js'
+
+/** The call-end states of the signaling statechart, by name. */
+export const callEndStates = {
+  withdrawingOffer: {
+    description:
+      'Nobody answered in time: takes the offer back and claims its answer address, so that nobody answers it later. An answer that landed first is taken instead.',
+    invoke: {
+      id: 'withdrawOffer',
+      src: 'withdrawOffer',
+      input: ({ context }) => ({
+        room: context.room!,
+        appId: context.appId,
+        selfId: context.selfId!,
+        ttlMs: context.signalTimeoutMs + context.connectTimeoutMs,
+      }),
+      onDone: [
+        {
+          guard: { type: 'answeredInTime', params: ({ event }) => ({ answer: event.output }) },
+          target: 'connecting',
+          actions: [assign({ remoteSignal: ({ event }) => event.output }), 'signalPeer'],
+        },
+        { target: 'failed', actions: failWith('ERR_ANSWER_TIMEOUT') },
+      ],
+      onError: { target: 'failed', actions: failWith('ERR_ANSWER_TIMEOUT') },
+    },
+    on: peerFailures,
+  },
+  connected: {
+    description:
+      'The data channel and media are live. The room record becomes a busy marker (kept fresh) and the answer stays until the call ends, so a third participant is told the room is busy.',
+    invoke: {
+      id: 'holdRoom',
+      src: 'holdRoom',
+      input: ({ context }) => ({ room: context.room!, appId: context.appId, role: context.role! }),
+    },
+    on: {
+      // The channel closing is the other side hanging up (browsers report it as an error first); anything else fails the call.
+      'PEER.ERROR': [{ guard: 'isPeerClosed', target: 'closed' }, peerFailures['PEER.ERROR']],
+      'PEER.CLOSE': { target: 'closed' },
+    },
+  },
+  failed: {
+    description: 'Something went wrong; context.error says what. RETRY joins again.',
+    entry: ['stopPeer', 'releaseRecords'],
+    on: {
+      RETRY: { guard: 'hasValidRoom', target: 'joining', actions: assign({ attempt: 1 }) },
+    },
+  },
+  closed: {
+    description: 'Hung up: the peer destroyed and everything this participant published removed.',
+    type: 'final',
+    entry: ['stopPeer', 'releaseRecords'],
+  },
+} as const satisfies Record<string, ReturnType<typeof signalingSetup.createStateConfig>>
