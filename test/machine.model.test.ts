@@ -28,7 +28,7 @@ import type { WithdrawOfferInput } from '../src/machines/signaling.types.js'
 
 const OFFER: SessionSignal = { type: 'offer', sdp: 'v=0 offer' }
 const ANSWER: SessionSignal = { type: 'answer', sdp: 'v=0 answer' }
-const PEER_STATES = ['joining', 'creatingOffer', 'publishing', 'pollingAnswer', 'withdrawingOffer', 'creatingAnswer', 'publishingAnswer', 'connecting', 'connected']
+const PEER_STATES = ['joining', 'creatingOffer', 'publishing', 'pollingAnswer', 'withdrawingOffer', 'creatingAnswer', 'publishingAnswer', 'connecting', 'connected', 'hangingUp']
 const unavailable = () => new SignalingError('ERR_STORE_UNAVAILABLE')
 
 /** Whether the machine has a peer in this state: in every peer state, but in joining only on a round's first attempt. */
@@ -46,6 +46,7 @@ function isReplaying(snapshot: { value: unknown; context: { localSignal: unknown
 function eventsFor(type: string): AnyEventObject[] {
   if (type === 'JOIN') return [{ type, room: 'demo' }, { type, room: '' }]
   if (type === 'PEER.SIGNAL') return [{ type, signal: OFFER }]
+  if (type === 'PEER.REMOTE_SIGNAL') return [{ type, signal: { type: 'renegotiate', renegotiate: true } }]
   if (type === 'PEER.ERROR') return [{ type, error: new SignalingError('ERR_ICE_FAILURE') }, { type, error: new SignalingError('ERR_PEER_CLOSED') }]
   if (type === 'xstate.done.actor.readRoom') return [{ type, output: null }, { type, output: { signal: OFFER, targetId: 'demo-1' } }]
   if (type === 'xstate.done.actor.publishOffer' || type === 'xstate.done.actor.publishAnswer') return [{ type, output: { selfId: 'demo-2' } }]
@@ -148,6 +149,7 @@ function controlledActor() {
         signalTimeout: context.signalTimeoutMs,
         answerTimeout: context.answerTimeoutMs,
         connectTimeout: context.connectTimeoutMs,
+        drainTimeout: context.drainTimeoutMs,
       }
       clock.increment(delays[name!]!)
     } else if (event.type.startsWith('PEER.')) peer!.sendBack(event as SignalingEvent)

@@ -37,17 +37,36 @@ export const callEndStates = {
   },
   connected: {
     description:
-      'The data channel and media are live. The room record becomes a busy marker (kept fresh) and the answer stays until the call ends, so a third participant is told the room is busy.',
+      'The data channel and media are live. The room record becomes a busy marker (kept fresh) and the answer stays until the call ends, so a third participant is told the room is busy. Further signaling (media added or removed, an ICE restart) travels over the control channel; context.renegotiating is true meanwhile.',
     invoke: {
       id: 'holdRoom',
       src: 'holdRoom',
       input: ({ context }) => ({ room: context.room!, appId: context.appId, role: context.role! }),
     },
     on: {
-      // The channel closing is the other side hanging up (browsers report it as an error first); anything else fails the call.
+      // The other side's word, or the channel closing (browsers report it as an error first); anything else fails the call.
+      'PEER.HANGUP': { target: 'closed' },
       'PEER.ERROR': [{ guard: 'isPeerClosed', target: 'closed' }, peerFailures['PEER.ERROR']],
       'PEER.CLOSE': { target: 'closed' },
+      HANGUP: { target: 'hangingUp' },
+      // Renegotiation (media added or removed, ICE restart): descriptions go over the control channel, not the store.
+      'PEER.SIGNAL': { actions: ['relaySignal', assign({ renegotiating: true })] },
+      'PEER.REMOTE_SIGNAL': { actions: ['applyRemoteSignal', assign({ renegotiating: true })] },
+      'PEER.NEGOTIATED': { actions: assign({ renegotiating: false }) },
     },
+  },
+  hangingUp: {
+    description:
+      'HANGUP while connected: waits until the data channel has sent what it holds, tells the other side, and closes when it does (at most drainTimeout).',
+    entry: 'hangUpPeer',
+    on: {
+      'PEER.HUNG_UP': { target: 'closed' },
+      'PEER.HANGUP': { target: 'closed' },
+      'PEER.CLOSE': { target: 'closed' },
+      'PEER.ERROR': { target: 'closed' },
+      HANGUP: { target: 'closed' },
+    },
+    after: { drainTimeout: { target: 'closed' } },
   },
   failed: {
     description: 'Something went wrong; context.error says what. RETRY joins again.',

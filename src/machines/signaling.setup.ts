@@ -26,7 +26,7 @@ import type {
   SignalingEvent,
   SignalingInput,
 } from './signaling.types.js'
-import { ANSWER_TIMEOUT_MS, CONNECT_TIMEOUT_MS, MAX_JOIN_ATTEMPTS, SIGNAL_TIMEOUT_MS } from './signaling.types.js'
+import { ANSWER_TIMEOUT_MS, CONNECT_TIMEOUT_MS, HANGUP_DRAIN_TIMEOUT_MS, MAX_JOIN_ATTEMPTS, SIGNAL_TIMEOUT_MS } from './signaling.types.js'
 
 function notProvided(name: string, kind: 'actor' | 'action' = 'actor'): never {
   throw new SignalingError(
@@ -41,10 +41,11 @@ export const failWith = (code: SignalingErrorCode, message?: string) => ({ type:
 /** To `failed`, with the error the event carries (an invoked actor's `onError`, or `PEER.ERROR`). */
 export const toFailed = { target: 'failed', actions: 'assignError' } as const
 
-/** Transitions of the states in which the peer actor is alive: its failure fails the call. */
+/** Transitions of the states in which the peer actor is alive: its failure fails the call; the other side's word that it hangs up closes it. */
 export const peerFailures = {
   'PEER.ERROR': toFailed,
   'PEER.CLOSE': { target: 'failed', actions: failWith('ERR_PEER_CLOSED') },
+  'PEER.HANGUP': { target: 'closed' },
 } as const
 
 /** The context a machine starts with: the input's values, the defaults for the rest. */
@@ -58,12 +59,14 @@ export function initialContext(input: SignalingInput | undefined): SignalingCont
     localSignal: null,
     remoteSignal: null,
     peerConnected: false,
+    renegotiating: false,
     error: null,
     attempt: 1,
     signalTimeoutMs: input?.signalTimeoutMs ?? SIGNAL_TIMEOUT_MS,
     answerTimeoutMs: input?.answerTimeoutMs ?? ANSWER_TIMEOUT_MS,
     connectTimeoutMs: input?.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     maxJoinAttempts: input?.maxJoinAttempts ?? MAX_JOIN_ATTEMPTS,
+    drainTimeoutMs: input?.drainTimeoutMs ?? HANGUP_DRAIN_TIMEOUT_MS,
   }
 }
 
@@ -103,11 +106,17 @@ export const signalingSetup = setup({
       localSignal: null,
       remoteSignal: null,
       peerConnected: false,
+      renegotiating: false,
       error: null,
     }),
     stopPeer: stopChild('peer'),
 
     signalPeer: sendTo('peer', ({ context }): PeerCommand => ({ type: 'SIGNAL', signal: context.remoteSignal! })),
+    /** Sends our renegotiation description (PEER.SIGNAL while connected) to the other side over the control channel. */
+    relaySignal: sendTo('peer', ({ event }): PeerCommand => ({ type: 'RELAY', signal: (event as { signal: object }).signal })),
+    /** Hands the other side's renegotiation description (PEER.REMOTE_SIGNAL) to our peer. */
+    applyRemoteSignal: sendTo('peer', ({ event }): PeerCommand => ({ type: 'APPLY', signal: (event as { signal: object }).signal })),
+    hangUpPeer: sendTo('peer', { type: 'HANGUP' } satisfies PeerCommand),
   },
   guards: {
     hasValidRoom: ({ context }) => isValidRoomName(context.room),
@@ -126,6 +135,7 @@ export const signalingSetup = setup({
     signalTimeout: ({ context }) => context.signalTimeoutMs,
     answerTimeout: ({ context }) => context.answerTimeoutMs,
     connectTimeout: ({ context }) => context.connectTimeoutMs,
+    drainTimeout: ({ context }) => context.drainTimeoutMs,
   },
 })
 
