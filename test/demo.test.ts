@@ -15,7 +15,7 @@ describe('signalbox demo', () => {
     expect(stdout).toContain('room "ci-demo"')
     expect(stdout).toMatch(/bob\s+received "hello from alice"/)
     expect(stdout).toMatch(/alice\s+received "hello from bob"/)
-    expect(stdout).toContain('alice  idle → joining → creatingOffer → publishing → pollingAnswer → connecting → connected → closed')
+    expect(stdout).toContain('alice  idle → joining → creatingOffer → publishing → pollingAnswer → connecting → connected → hangingUp → closed')
     expect(stdout).toContain('bob    idle → joining → creatingAnswer → publishingAnswer → connecting → connected → closed')
     expect(stdout).toContain('store: 0 records left')
   })

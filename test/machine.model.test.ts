@@ -24,10 +24,11 @@ import {
   type SignalingEvent,
 } from '../src/index.js'
 import { flushPromises } from '../src/testing/index.js'
+import type { WithdrawOfferInput } from '../src/machines/signaling.types.js'
 
 const OFFER: SessionSignal = { type: 'offer', sdp: 'v=0 offer' }
 const ANSWER: SessionSignal = { type: 'answer', sdp: 'v=0 answer' }
-const PEER_STATES = ['joining', 'creatingOffer', 'publishing', 'pollingAnswer', 'creatingAnswer', 'publishingAnswer', 'connecting', 'connected']
+const PEER_STATES = ['joining', 'creatingOffer', 'publishing', 'pollingAnswer', 'withdrawingOffer', 'creatingAnswer', 'publishingAnswer', 'connecting', 'connected', 'hangingUp']
 const unavailable = () => new SignalingError('ERR_STORE_UNAVAILABLE')
 
 /** Whether the machine has a peer in this state: in every peer state, but in joining only on a round's first attempt. */
@@ -45,6 +46,8 @@ function isReplaying(snapshot: { value: unknown; context: { localSignal: unknown
 function eventsFor(type: string): AnyEventObject[] {
   if (type === 'JOIN') return [{ type, room: 'demo' }, { type, room: '' }]
   if (type === 'PEER.SIGNAL') return [{ type, signal: OFFER }]
+  if (type === 'PEER.RENEGOTIATE') return [{ type, signal: { type: 'renegotiate', renegotiate: true } }]
+  if (type === 'PEER.REMOTE_SIGNAL') return [{ type, signal: { type: 'renegotiate', renegotiate: true } }]
   if (type === 'PEER.ERROR') return [{ type, error: new SignalingError('ERR_ICE_FAILURE') }, { type, error: new SignalingError('ERR_PEER_CLOSED') }]
   if (type === 'xstate.done.actor.readRoom') return [{ type, output: null }, { type, output: { signal: OFFER, targetId: 'demo-1' } }]
   if (type === 'xstate.done.actor.publishOffer' || type === 'xstate.done.actor.publishAnswer') return [{ type, output: { selfId: 'demo-2' } }]
@@ -52,7 +55,8 @@ function eventsFor(type: string): AnyEventObject[] {
     return [{ type, error: new SignalingError('ERR_EXISTS') }, { type, error: unavailable() }]
   }
   if (type === 'xstate.error.actor.readRoom') return [{ type, error: unavailable() }, { type, error: new SignalingError('ERR_BAD_RECORD') }]
-  if (type === 'xstate.error.actor.pollAnswer') return [{ type, error: unavailable() }]
+  if (type === 'xstate.error.actor.pollAnswer' || type === 'xstate.error.actor.withdrawOffer') return [{ type, error: unavailable() }]
+  if (type === 'xstate.done.actor.withdrawOffer') return [{ type, output: null }, { type, output: ANSWER }]
   if (type === 'xstate.snapshot.pollAnswer') return [{ type, snapshot: { context: ANSWER } }]
   return [{ type }]
 }
@@ -101,6 +105,7 @@ function controlledActor() {
       readRoom: promiseActor<RoomOffer | null, ReadRoomInput>('readRoom'),
       publishOffer: promiseActor<PublishOutput, PublishOfferInput>('publishOffer'),
       publishAnswer: promiseActor<PublishOutput, PublishAnswerInput>('publishAnswer'),
+      withdrawOffer: promiseActor<SessionSignal | null, WithdrawOfferInput>('withdrawOffer'),
       pollAnswer: fromObservable(() => {
         polls = new Subject<SessionSignal>()
         return polls
@@ -145,6 +150,7 @@ function controlledActor() {
         signalTimeout: context.signalTimeoutMs,
         answerTimeout: context.answerTimeoutMs,
         connectTimeout: context.connectTimeoutMs,
+        drainTimeout: context.drainTimeoutMs,
       }
       clock.increment(delays[name!]!)
     } else if (event.type.startsWith('PEER.')) peer!.sendBack(event as SignalingEvent)

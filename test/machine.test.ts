@@ -429,6 +429,46 @@ describe('the signaling machine', () => {
       expect(alice.error).toBeNull()
     })
 
+    it('never lets a newcomer answer the offer of an initiator that gave up, even while its release is slow (issue 15, item 10)', async () => {
+      const world = createWorld()
+      const alice = await aliceWaiting(world)
+      const oldSelfId = alice.context.selfId
+      // Alice gives up while Bob reads her offer: Bob's read is answered before her withdrawal lands.
+      alice.store.hold('remove')
+      const bob = world.join()
+      bob.store.holdAnswer('read')
+      bob.actor.send({ type: 'JOIN', room: 'demo' })
+      await world.settle()
+      await world.advance(ANSWER_TIMEOUT_MS, 10_000)
+      expect(alice.state).toBe('withdrawingOffer')
+      alice.store.release('remove')
+      await world.settle()
+      expect(alice.state).toBe('failed')
+      expect(alice.error?.code).toBe('ERR_ANSWER_TIMEOUT')
+      // Bob now answers the offer he read: refused, he reads the room again instead of waiting on a dead offer.
+      bob.store.release('read')
+      // Alice retries at once, her last release held: it must finish before her new round reads the room.
+      alice.store.hold('remove')
+      alice.actor.send({ type: 'RETRY' })
+      await world.settle()
+      alice.store.release('remove')
+      await world.advance(4_000)
+      expect([alice.state, bob.state]).toEqual(['connected', 'connected'])
+      expect(bob.states.join()).toContain('publishingAnswer,joining')
+      expect(alice.context.selfId).not.toBe(oldSelfId)
+    })
+
+    it('takes an answer that landed just before the offer was withdrawn', async () => {
+      const world = createWorld()
+      const alice = await aliceWaiting(world, false)
+      const bob = world.join({}, { watch: false })
+      bob.actor.send({ type: 'JOIN', room: 'demo' })
+      // Bob's answer lands, but Alice's next poll comes after her answer timeout.
+      await world.advance(ANSWER_TIMEOUT_MS, 10_000)
+      await world.advance(2_000)
+      expect([alice.state, bob.state]).toEqual(['connected', 'connected'])
+    })
+
     it('connects after the store comes back', async () => {
       const world = createWorld()
       const alice = world.join()

@@ -107,21 +107,29 @@ describe('trickle ICE through the store', () => {
 })
 
 describe('glare: both participants start together', () => {
-  /** A store client whose room reads wait until both participants have read (both find the room empty), counting them. */
+  /**
+   * A store client whose room reads wait until both participants have read (both find the room empty), counting
+   * the reads made before the participant writes its answer (the check that the offer still stands, right after
+   * answering, is not a read to find the offer).
+   */
   function racingStores(store: MemoryStore, answersWithWinner: boolean) {
     const roomReads = [0, 0]
+    const answered = [false, false]
     let arrived = 0
     let release!: () => void
     const bothRead = new Promise<void>((resolve) => (release = resolve))
     const make = (index: number): SignalStore => {
       const inner = store.client()
       const wrapped: SignalStore = {
-        create: (address, data, options) => inner.create(address, data, options),
+        create: (address, data, options) => {
+          if (address !== roomAddress('glare')) answered[index] = true
+          return inner.create(address, data, options)
+        },
         update: (address, data, options) => inner.update(address, data, options),
         remove: (address, options) => inner.remove(address, options),
         read: async (address, options) => {
           if (address !== roomAddress('glare')) return inner.read(address, options)
-          roomReads[index]! += 1
+          if (!answered[index]) roomReads[index]! += 1
           const data = await inner.read(address, options)
           if (++arrived === 2) release()
           await bothRead
@@ -131,6 +139,7 @@ describe('glare: both participants start together', () => {
       }
       if (answersWithWinner) {
         wrapped.createOrRead = async (address, data, options) => {
+          if (address !== roomAddress('glare')) answered[index] = true
           try {
             await inner.create(address, data, options)
             return null

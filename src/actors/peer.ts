@@ -1,9 +1,17 @@
 /**
  * The `peer` actor: makes the WebRTC peer of one attempt, reports its
- * `signal`, `connect`, `error` and `close` to the machine as `PEER.*` events,
- * hands it the remote description on `SIGNAL`, and emits `connected` with the
- * peer itself, which the engine listens for (the machine's context stays plain
- * data). Stopping the actor destroys the peer.
+ * `signal`, `connect`, `negotiated`, `error` and `close` to the machine as
+ * `PEER.*` events, hands it the remote description on `SIGNAL`, and emits
+ * `connected` with the peer itself, which the engine listens for (the
+ * machine's context stays plain data). Stopping the actor destroys the peer.
+ *
+ * Beside simple-peer's data channel it opens the control channel
+ * (peer/control.ts): frames from the other side become `PEER.HANGUP` and
+ * `PEER.REMOTE_SIGNAL`; `RELAY` sends a renegotiation description there and
+ * `APPLY` hands one to the peer; `HANGUP` waits until the data channel has
+ * sent what it holds and tells the other side how many messages it sent
+ * (`PEER.HUNG_UP` at once for a peer without a control channel). On the
+ * other side's word, `PEER.HANGUP` follows once that many have arrived.
  *
  * Trickle ICE (protocol/trickle.ts): every local candidate is folded into the
  * local description, and each `PEER.SIGNAL` carries the description with every
@@ -15,6 +23,7 @@
  */
 import { fromCallback } from 'xstate'
 import type { PeerActorInput, PeerCommand } from '../machines/signaling.types.js'
+import { countSentMessages, DRAIN_POLL_MS, drained, openControlChannel, userMessageCount } from '../peer/control.js'
 import { peerError, type PeerLike } from '../peer/simple-peer.js'
 import type { SessionSignal } from '../protocol/records.js'
 import { candidateKey, candidatesOf, foldCandidate, isCandidateSignal } from '../protocol/trickle.js'
@@ -39,6 +48,8 @@ export function peerActor<TPeer extends PeerLike>(deps: PeerDeps<TPeer>) {
       sendBack({ type: 'PEER.ERROR', error: peerError(error) })
       return undefined
     }
+    const control = openControlChannel(peer)
+    const stopping = new AbortController()
     deps.onPeer?.(peer)
     // XState drops what a stopped callback actor sends back, so a destroyed peer's last events go nowhere.
     let local: SessionSignal | null = null
@@ -48,7 +59,14 @@ export function peerActor<TPeer extends PeerLike>(deps: PeerDeps<TPeer>) {
       reported = true
       sendBack({ type: 'PEER.SIGNAL', signal: local! })
     }
+    // Once connected, signals (renegotiation, late candidates) go to the machine as they are, to be relayed over the
+    // control channel; before, each is folded into our description, which travels through the store.
+    let connected = false
     peer.on('signal', (data: unknown) => {
+      if (connected) {
+        sendBack({ type: 'PEER.RENEGOTIATE', signal: data as object })
+        return
+      }
       if (isCandidateSignal(data)) {
         if (local === null) return
         const sdp = foldCandidate(local.sdp, data.candidate)
@@ -66,16 +84,60 @@ export function peerActor<TPeer extends PeerLike>(deps: PeerDeps<TPeer>) {
       gathered = true
       if (local !== null && !reported) report()
     })
+    let sentMessages: (() => number) | null = null
+    /** Candidate lines of the other side's description already handed to the peer (null until its first description). */
+    let applied: Set<string> | null = null
     peer.on('connect', () => {
-      const connected: PeerConnectedEvent<TPeer> = { type: 'connected', peer }
-      emit(connected)
+      connected = true
+      sentMessages = countSentMessages(peer)
+      const event: PeerConnectedEvent<TPeer> = { type: 'connected', peer }
+      emit(event)
       sendBack({ type: 'PEER.CONNECT' })
     })
+    ;(peer as unknown as { on(event: 'negotiated', listener: () => void): void }).on('negotiated', () => sendBack({ type: 'PEER.NEGOTIATED' }))
     peer.on('error', (error) => sendBack({ type: 'PEER.ERROR', error: peerError(error) }))
-    peer.on('close', () => sendBack({ type: 'PEER.CLOSE' }))
-    let applied: Set<string> | null = null
+    // After the other side's word, its connection closing is its hang-up too.
+    let remoteHungUp = false
+    peer.on('close', () => sendBack(remoteHungUp ? { type: 'PEER.HANGUP' } : { type: 'PEER.CLOSE' }))
+    control?.onMessage((message) => {
+      if (message.type === 'signal') {
+        sendBack({ type: 'PEER.REMOTE_SIGNAL', signal: message.signal })
+        return
+      }
+      remoteHungUp = true
+      // Our word travels on its own stream: wait for the messages it says were sent before it.
+      const sent = message.messages
+      const missing = async (): Promise<number> => (sent === null ? 0 : sent - ((await userMessageCount(peer, 'messagesReceived')) ?? sent))
+      // Then one more turn, for the peer to hand on what arrived (simple-peer emits `data` on a later tick).
+      void drained(missing, stopping.signal).then(() =>
+        setTimeout(() => stopping.signal.aborted || sendBack({ type: 'PEER.HANGUP' }), DRAIN_POLL_MS),
+      )
+    })
+    const hangUp = async (): Promise<void> => {
+      if (control === null) {
+        sendBack({ type: 'PEER.HUNG_UP' })
+        return
+      }
+      // What the user sent leaves the buffer first; our word names how many messages that was. The other side
+      // closes once it has them all, which comes back to us as PEER.CLOSE (the machine bounds the wait).
+      await drained(() => (peer as { bufferSize?: number }).bufferSize ?? 0, stopping.signal)
+      control.send({ type: 'hangup', messages: sentMessages?.() ?? null })
+      await control.drained(stopping.signal)
+    }
     receive((command) => {
+      if (command.type === 'HANGUP') {
+        void hangUp()
+        return
+      }
+      if (command.type === 'RELAY') {
+        control?.send({ type: 'signal', signal: command.signal })
+        return
+      }
       try {
+        if (command.type === 'APPLY') {
+          peer.signal(command.signal as SessionSignal)
+          return
+        }
         if (applied === null) {
           applied = new Set(candidatesOf(command.signal.sdp).map(candidateKey))
           peer.signal(command.signal)
@@ -91,7 +153,10 @@ export function peerActor<TPeer extends PeerLike>(deps: PeerDeps<TPeer>) {
         sendBack({ type: 'PEER.ERROR', error: peerError(error) })
       }
     })
-    return () => peer.destroy()
+    return () => {
+      stopping.abort()
+      peer.destroy()
+    }
   })
 }
 

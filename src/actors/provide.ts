@@ -1,7 +1,7 @@
 /**
  * The I/O behind the statechart's names, one file per actor: `readRoom`,
  * `publishOffer`, `pollAnswer`, `publishAnswer`, `peer`, `holdRoom`,
- * `trickleCandidates`, `followRemote`, and the
+ * `withdrawOffer`, `trickleCandidates`, `followRemote`, and the
  * `releaseRecords` action. `provideSignaling(deps)` returns the machine with
  * these provided; tests pass a fake store, peer or clock the same way, without
  * module mocking. Every actor stops its work when XState stops it.
@@ -20,6 +20,7 @@ import { readRoomActor } from './read-room.js'
 import { releaseRecordsAction } from './release-records.js'
 import { followRemoteActor } from './follow-remote.js'
 import { trickleCandidatesActor } from './trickle-candidates.js'
+import { withdrawOfferActor } from './withdraw-offer.js'
 
 /** The machine with its actors provided, and the end of its cleanup. */
 export interface ProvidedSignaling {
@@ -43,6 +44,7 @@ export function provideSignaling<TPeer extends PeerLike>(deps: SignalingDeps<TPe
       publishAnswer: publishAnswerActor(participant),
       peer: peerActor(deps),
       holdRoom: holdRoomActor(participant),
+      withdrawOffer: withdrawOfferActor(participant),
       trickleCandidates: trickleCandidatesActor(participant),
       // With trickle: false, the seed's behaviour: the other side's first description is all this participant reads.
       ...(deps.trickle === true ? { followRemote: followRemoteActor(participant) } : {}),

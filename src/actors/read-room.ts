@@ -18,6 +18,9 @@ export function readRoomActor(participant: Participant) {
   const { store, keys, ledger } = participant
   return fromPromise<RoomOffer | null, ReadRoomInput>(async ({ input, signal }) => {
     keys.prepare(input.room, input.appId)
+    // A RETRY while the last round's records are being released: let that finish first, so it cannot remove this round's offer.
+    await ledger.released()
+    signal.throwIfAborted()
     const address = roomAddress(input.room, input.appId)
     const data = await storeCall(participant, signal, () => store.read(address, { signal }))
     const record = roomRecordOf(participant, data, input.room)

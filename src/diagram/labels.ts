@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ANSWER_TIMEOUT_MS, CONNECT_TIMEOUT_MS, SIGNAL_TIMEOUT_MS } from '../machines/signaling.types.js'
+import { ANSWER_TIMEOUT_MS, CONNECT_TIMEOUT_MS, HANGUP_DRAIN_TIMEOUT_MS, SIGNAL_TIMEOUT_MS } from '../machines/signaling.types.js'
 
 /** Words for the parts of a transition; every field is optional and merged over {@link SIGNALING_VOCABULARY}. */
 export interface LabelVocabulary {
@@ -28,6 +28,12 @@ export const SIGNALING_VOCABULARY: Required<LabelVocabulary> = {
     'xstate.done.actor.publishAnswer': 'answer stored',
     'PEER.SIGNAL': 'PEER.SIGNAL: description ready (trickling: one more candidate)',
     'STORE.SIGNAL': 'STORE.SIGNAL: their newer candidates',
+    'xstate.done.actor.withdrawOffer': 'offer withdrawn',
+    'PEER.HANGUP': 'PEER.HANGUP: the other side hung up',
+    'PEER.HUNG_UP': 'PEER.HUNG_UP: said goodbye',
+    'PEER.RENEGOTIATE': 'PEER.RENEGOTIATE: our renegotiation, relayed over the control channel',
+    'PEER.REMOTE_SIGNAL': 'PEER.REMOTE_SIGNAL: renegotiation over the control channel',
+    'PEER.NEGOTIATED': 'PEER.NEGOTIATED: stable again',
   },
   guards: {
     hasValidRoom: 'room given',
@@ -38,6 +44,7 @@ export const SIGNALING_VOCABULARY: Required<LabelVocabulary> = {
     lostToOffer: 'lost the race, their offer at hand',
     isExists: 'room taken',
     hasAnswer: '',
+    answeredInTime: 'an answer came first',
     peerConnected: 'already connected',
     isPeerClosed: 'other side left',
   },
@@ -45,8 +52,9 @@ export const SIGNALING_VOCABULARY: Required<LabelVocabulary> = {
     JOIN: 'invalid room',
     'xstate.done.actor.readRoom': 'nobody there',
     'PEER.ERROR': 'failure',
+    'xstate.done.actor.withdrawOffer': 'nobody answered',
   },
-  delays: { signalTimeout: SIGNAL_TIMEOUT_MS, answerTimeout: ANSWER_TIMEOUT_MS, connectTimeout: CONNECT_TIMEOUT_MS },
+  delays: { signalTimeout: SIGNAL_TIMEOUT_MS, answerTimeout: ANSWER_TIMEOUT_MS, connectTimeout: CONNECT_TIMEOUT_MS, drainTimeout: HANGUP_DRAIN_TIMEOUT_MS },
 }
 
 const MS_PER_SECOND = 1000

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createActor, type Actor, type AnyActorRef, type SnapshotFrom } from 'xstate'
+import { createActor, waitFor, type Actor, type AnyActorRef, type SnapshotFrom } from 'xstate'
 import { signalingMachine } from '../machines/signaling.machine.js'
 import { SignalingError, toSignalingError } from '../errors.js'
 import { provideSignaling } from '../actors/provide.js'
@@ -46,7 +46,11 @@ export interface SignalingSession<TPeer extends PeerLike = SimplePeerInstance> {
   readonly connected: Promise<TPeer>
   /** Joins again after `failed`; resolves as {@link SignalingSession.connected}. */
   retry(): Promise<TPeer>
-  /** Ends the call: the peer is destroyed and what this participant published is removed. Resolves once removed. */
+  /**
+   * Ends the call: a connected peer first sends what it holds and tells the
+   * other side (which closes, not fails), then it is destroyed and what this
+   * participant published is removed. Resolves once removed.
+   */
   hangup(): Promise<void>
 }
 
@@ -133,6 +137,7 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
             })
           }
           if (snapshot.value === 'connected' && connectedPeer !== null) attempt.resolve(connectedPeer)
+          else if (snapshot.value === 'hangingUp') return
           else if (snapshot.value === 'failed') attempt.reject(snapshot.context.error ?? new SignalingError('ERR_PEER'))
           else if (snapshot.value === 'closed') attempt.reject(new SignalingError('ERR_CLOSED'))
           else if (attempt.settled) attempt = createDeferred<TPeer>()
@@ -154,6 +159,8 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
         async hangup() {
           // A call that already ended (closed) has nothing to hang up; its records are released already.
           if (actor.getSnapshot().status === 'active') actor.send({ type: 'HANGUP' })
+          // A connected call drains and says goodbye first (hangingUp, bounded by the drain timeout), then closes.
+          await waitFor(actor, (snapshot) => snapshot.status !== 'active')
           // HANGUP aborted the store calls in flight; the release removes whatever of ours may have landed.
           await provided.released()
           sessions.delete(session)

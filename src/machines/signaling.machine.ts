@@ -5,7 +5,7 @@
  * implementations come from `provideSignaling()` (src/actors/) or
  * from your own `signalingMachine.provide({ actors, actions })`: the actors
  * `readRoom`, `publishOffer`, `pollAnswer`, `publishAnswer`, `peer`,
- * `holdRoom`, `trickleCandidates`, `followRemote` and the action `releaseRecords`.
+ * `holdRoom`, `withdrawOffer`, `trickleCandidates`, `followRemote` and the action `releaseRecords`.
  *
  * Trickle ICE: once our record exists, each `PEER.SIGNAL` (our description
  * with a new candidate folded in) goes to the `trickle` child, which updates
@@ -18,6 +18,7 @@
  * @module
  */
 import { assign, enqueueActions, spawnChild } from 'xstate'
+import { callEndStates } from './signaling.ending.js'
 import { failWith, followingRemote, initialContext, joinAgain, keepingLocalSignal, peerFailures, signalingSetup, toFailed, trickling } from './signaling.setup.js'
 
 /**
@@ -160,7 +161,7 @@ export const signalingMachine = signalingSetup.createMachine({
         ],
       },
       on: { ...peerFailures, ...trickling },
-      after: { answerTimeout: { target: 'failed', actions: failWith('ERR_ANSWER_TIMEOUT') } },
+      after: { answerTimeout: { target: 'withdrawingOffer' } },
     },
     creatingAnswer: {
       description: 'The recipient peer takes the offer and produces its answer.',
@@ -189,6 +190,8 @@ export const signalingMachine = signalingSetup.createMachine({
           actions: [{ type: 'assignPublished', params: ({ event }) => ({ output: event.output }) }, 'startTrickling'],
         },
         onError: [
+          // Answered first by someone else, or the initiator withdrew its offer: read the room again.
+          joinAgain,
           {
             guard: { type: 'isExists', params: ({ event }) => ({ error: event.error }) },
             target: 'failed',
@@ -216,32 +219,6 @@ export const signalingMachine = signalingSetup.createMachine({
       },
       after: { connectTimeout: { target: 'failed', actions: failWith('ERR_CONNECT_TIMEOUT') } },
     },
-    connected: {
-      entry: ['stopTrickle', 'stopFollowing'],
-      description:
-        'The data channel and media are live. The room record becomes a busy marker (kept fresh) and the answer stays until the call ends, so a third participant is told the room is busy.',
-      invoke: {
-        id: 'holdRoom',
-        src: 'holdRoom',
-        input: ({ context }) => ({ room: context.room!, appId: context.appId, role: context.role! }),
-      },
-      on: {
-        // The channel closing is the other side hanging up (browsers report it as an error first); anything else fails the call.
-        'PEER.ERROR': [{ guard: 'isPeerClosed', target: 'closed' }, peerFailures['PEER.ERROR']],
-        'PEER.CLOSE': { target: 'closed' },
-      },
-    },
-    failed: {
-      description: 'Something went wrong; context.error says what. RETRY joins again.',
-      entry: ['stopPeer', 'stopTrickle', 'stopFollowing', 'releaseRecords'],
-      on: {
-        RETRY: { guard: 'hasValidRoom', target: 'joining', actions: assign({ attempt: 1 }) },
-      },
-    },
-    closed: {
-      description: 'Hung up: the peer destroyed and everything this participant published removed.',
-      type: 'final',
-      entry: ['stopPeer', 'stopTrickle', 'stopFollowing', 'releaseRecords'],
-    },
+    ...callEndStates,
   },
 })

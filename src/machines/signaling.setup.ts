@@ -22,6 +22,7 @@ import type {
   PublishOfferOutput,
   PublishOutput,
   ReadRoomInput,
+  WithdrawOfferInput,
   RoomOffer,
   SignalingContext,
   SignalingEvent,
@@ -30,7 +31,7 @@ import type {
   TrickleCommand,
   TrickleInput,
 } from './signaling.types.js'
-import { ANSWER_TIMEOUT_MS, CONNECT_TIMEOUT_MS, MAX_JOIN_ATTEMPTS, SIGNAL_TIMEOUT_MS } from './signaling.types.js'
+import { ANSWER_TIMEOUT_MS, CONNECT_TIMEOUT_MS, HANGUP_DRAIN_TIMEOUT_MS, MAX_JOIN_ATTEMPTS, SIGNAL_TIMEOUT_MS } from './signaling.types.js'
 
 function notProvided(name: string, kind: 'actor' | 'action' = 'actor'): never {
   throw new SignalingError(
@@ -45,10 +46,11 @@ export const failWith = (code: SignalingErrorCode, message?: string) => ({ type:
 /** To `failed`, with the error the event carries (an invoked actor's `onError`, or `PEER.ERROR`). */
 export const toFailed = { target: 'failed', actions: 'assignError' } as const
 
-/** Transitions of the states in which the peer actor is alive: its failure fails the call. */
+/** Transitions of the states in which the peer actor is alive: its failure fails the call; the other side's word that it hangs up closes it. */
 export const peerFailures = {
   'PEER.ERROR': toFailed,
   'PEER.CLOSE': { target: 'failed', actions: failWith('ERR_PEER_CLOSED') },
+  'PEER.HANGUP': { target: 'closed' },
 } as const
 
 /** While our record is being made: each newer description of ours is kept, to be written once the record exists. */
@@ -79,12 +81,14 @@ export function initialContext(input: SignalingInput | undefined): SignalingCont
     remoteSignal: null,
     publishedSignal: null,
     peerConnected: false,
+    renegotiating: false,
     error: null,
     attempt: 1,
     signalTimeoutMs: input?.signalTimeoutMs ?? SIGNAL_TIMEOUT_MS,
     answerTimeoutMs: input?.answerTimeoutMs ?? ANSWER_TIMEOUT_MS,
     connectTimeoutMs: input?.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     maxJoinAttempts: input?.maxJoinAttempts ?? MAX_JOIN_ATTEMPTS,
+    drainTimeoutMs: input?.drainTimeoutMs ?? HANGUP_DRAIN_TIMEOUT_MS,
   }
 }
 
@@ -108,6 +112,7 @@ export const signalingSetup = setup({
     // Trickle ICE is optional: unless provided, these do nothing (no record updates, no candidates followed).
     trickleCandidates: fromCallback<TrickleCommand, TrickleCandidatesInput>(() => undefined),
     followRemote: fromCallback<EventObject, TrickleInput>(() => undefined),
+    withdrawOffer: fromPromise<SessionSignal | null, WithdrawOfferInput>(async () => notProvided('withdrawOffer')),
   },
   actions: {
     /** Removes from the store what this participant published (I/O): provided like the actors; fails with ERR_NOT_PROVIDED otherwise. */
@@ -127,6 +132,7 @@ export const signalingSetup = setup({
       remoteSignal: null,
       publishedSignal: null,
       peerConnected: false,
+      renegotiating: false,
       error: null,
     }),
     stopPeer: stopChild('peer'),
@@ -164,6 +170,11 @@ export const signalingSetup = setup({
     assignRemoteSignal: assign({ remoteSignal: ({ event }) => (event.type === 'STORE.SIGNAL' ? event.signal : null) }),
 
     signalPeer: sendTo('peer', ({ context }): PeerCommand => ({ type: 'SIGNAL', signal: context.remoteSignal! })),
+    /** Sends our renegotiation description (PEER.SIGNAL while connected) to the other side over the control channel. */
+    relaySignal: sendTo('peer', ({ event }): PeerCommand => ({ type: 'RELAY', signal: (event as { signal: object }).signal })),
+    /** Hands the other side's renegotiation description (PEER.REMOTE_SIGNAL) to our peer. */
+    applyRemoteSignal: sendTo('peer', ({ event }): PeerCommand => ({ type: 'APPLY', signal: (event as { signal: object }).signal })),
+    hangUpPeer: sendTo('peer', { type: 'HANGUP' } satisfies PeerCommand),
   },
   guards: {
     hasValidRoom: ({ context }) => isValidRoomName(context.room),
@@ -174,6 +185,7 @@ export const signalingSetup = setup({
       isExists(params.error) && context.attempt < context.maxJoinAttempts,
     isExists: (_, params: { error: unknown }) => isExists(params.error),
     hasAnswer: (_, params: { answer: SessionSignal | undefined }) => params.answer !== undefined,
+    answeredInTime: (_, params: { answer: SessionSignal | null }) => params.answer !== null,
     peerConnected: ({ context }) => context.peerConnected,
     lostToOffer: (_, params: { output: PublishOfferOutput }) => params.output.lostTo !== undefined,
     isPeerClosed: ({ event }) => event.type === 'PEER.ERROR' && (event.error as { code?: unknown } | undefined)?.code === 'ERR_PEER_CLOSED',
@@ -182,6 +194,7 @@ export const signalingSetup = setup({
     signalTimeout: ({ context }) => context.signalTimeoutMs,
     answerTimeout: ({ context }) => context.answerTimeoutMs,
     connectTimeout: ({ context }) => context.connectTimeoutMs,
+    drainTimeout: ({ context }) => context.drainTimeoutMs,
   },
 })
 

@@ -13,6 +13,8 @@ export const SIGNAL_TIMEOUT_MS = 15_000
 export const ANSWER_TIMEOUT_MS = 120_000
 /** How long the peers may take to connect once offer and answer are exchanged, in ms. */
 export const CONNECT_TIMEOUT_MS = 30_000
+/** How long a hang-up waits for the data channel to send what it holds and for the other side to close on our word, in ms. */
+export const HANGUP_DRAIN_TIMEOUT_MS = 2_000
 /** How many times one join reads the room again after losing the race to create it (glare). */
 export const MAX_JOIN_ATTEMPTS = 3
 
@@ -39,6 +41,8 @@ export interface SignalingInput {
   connectTimeoutMs?: number
   /** See {@link MAX_JOIN_ATTEMPTS}. */
   maxJoinAttempts?: number
+  /** See {@link HANGUP_DRAIN_TIMEOUT_MS}. */
+  drainTimeoutMs?: number
 }
 
 /** The machine's context: plain data only, so inspectors can show all of it. */
@@ -56,6 +60,8 @@ export interface SignalingContext {
   publishedSignal: SessionSignal | null
   /** Set when the recipient's peer connected before its answer was acknowledged by the store. */
   peerConnected: boolean
+  /** True while connected peers exchange new descriptions over the control channel (media added or removed, ICE restart). */
+  renegotiating: boolean
   error: SignalingError | null
   /** Attempts of this join so far (glare sends the loser back to `joining`). */
   attempt: number
@@ -63,6 +69,7 @@ export interface SignalingContext {
   answerTimeoutMs: number
   connectTimeoutMs: number
   maxJoinAttempts: number
+  drainTimeoutMs: number
 }
 
 /** Events the machine accepts. `PEER.*` come from the peer actor. */
@@ -75,9 +82,26 @@ export type SignalingEvent =
   | { type: 'PEER.CONNECT' }
   | { type: 'PEER.ERROR'; error: SignalingError }
   | { type: 'PEER.CLOSE' }
+  /** The other side hung up (its word on the control channel). */
+  | { type: 'PEER.HANGUP' }
+  /** Our hang-up is done (a peer without a control channel). */
+  | { type: 'PEER.HUNG_UP' }
+  /** A renegotiation description from the other side, over the control channel. */
+  | { type: 'PEER.RENEGOTIATE'; signal: object }
+  | { type: 'PEER.REMOTE_SIGNAL'; signal: object }
+  /** A renegotiation finished: the connection is stable again. */
+  | { type: 'PEER.NEGOTIATED' }
 
-/** What the machine sends its peer actor. */
-export type PeerCommand = { type: 'SIGNAL'; signal: SessionSignal }
+/**
+ * What the machine sends its peer actor: a remote description from the store
+ * (`SIGNAL`) or from the control channel (`APPLY`); a local renegotiation
+ * description to send over the control channel (`RELAY`); `HANGUP`.
+ */
+export type PeerCommand =
+  | { type: 'SIGNAL'; signal: SessionSignal }
+  | { type: 'APPLY'; signal: object }
+  | { type: 'RELAY'; signal: object }
+  | { type: 'HANGUP' }
 
 /** Input of the `peer` actor. */
 export interface PeerActorInput {
@@ -131,6 +155,14 @@ export interface PollAnswerInput {
   appId: string
   room: string
   signal: SessionSignal
+  ttlMs: number
+}
+/** Input of the `withdrawOffer` actor: the offer to take back, and how long the claim on its answer address lasts. */
+export interface WithdrawOfferInput {
+  room: string
+  appId: string
+  selfId: string
+  /** The claim's lifetime, in ms: longer than anyone who read the offer may take to answer it. */
   ttlMs: number
 }
 /** Input of the `holdRoom` actor: the room of a call in progress, and our role in it. */

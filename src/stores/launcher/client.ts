@@ -1,7 +1,7 @@
 /**
  * The HTTP side of `SafeLauncherStore`: one token (authorised once, again on a
- * `401`, revoked on close), requests bounded by a timeout and by the caller's
- * `AbortSignal`, and error answers turned into {@link SignalingError}s through
+ * `401`, revoked on close), requests and their answers bounded by a timeout
+ * (./deadline.ts), in size, and by the caller's `AbortSignal`, and error answers turned into {@link SignalingError}s through
  * the Launcher vocabulary's one error table.
  *
  * @module
@@ -9,6 +9,9 @@
 import { SignalingError } from '../../errors.js'
 import { bearer, DEFAULT_LAUNCHER_URL, LAUNCHER_ROUTES, LOW_LEVEL_API, type LauncherApp } from '../../launcher/api.js'
 import { signalingCodeOf } from '../../launcher/errors.js'
+import { MAX_JSON_ANSWER_BYTES, MAX_RECORD_ANSWER_BYTES, readBody, RequestDeadline } from './deadline.js'
+
+export { MAX_JSON_ANSWER_BYTES, MAX_RECORD_ANSWER_BYTES } from './deadline.js'
 
 /** How long one HTTP request may take before the store counts the server as unavailable, in ms. */
 export const REQUEST_TIMEOUT_MS = 10_000
@@ -24,8 +27,10 @@ export interface RequestOptions {
   headers?: Record<string, string>
   /** The caller's abort: the request rejects with its reason. */
   signal?: AbortSignal | undefined
-  /** Default: the client's request timeout. */
+  /** Default: the client's request timeout (headers and body). */
   timeoutMs?: number
+  /** The largest answer accepted, in bytes. Default {@link MAX_RECORD_ANSWER_BYTES} ({@link MAX_JSON_ANSWER_BYTES} for `json()` and error answers). */
+  maxBodyBytes?: number
 }
 
 /** What {@link LauncherClient} needs. */
@@ -61,7 +66,7 @@ export class LauncherClient {
 
   /** A request whose answer is JSON. */
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const response = await this.request(method, path, options)
+    const response = await this.request(method, path, { maxBodyBytes: MAX_JSON_ANSWER_BYTES, ...options })
     try {
       return (await response.json()) as T
     } catch (error) {
@@ -69,7 +74,13 @@ export class LauncherClient {
     }
   }
 
-  /** One request; retries once with a fresh token on a `401`. Failures become {@link SignalingError}s; an abort rejects with the signal's reason. */
+  /**
+   * One request, its answer read whole within the same deadline and at most
+   * `maxBodyBytes` (the answer returned is already in memory); retries once
+   * with a fresh token on a `401`. Failures become {@link SignalingError}s
+   * (`ERR_STORE_UNAVAILABLE` late, `ERR_RECORD_TOO_LARGE` too big); an abort
+   * rejects with the signal's reason.
+   */
   async request(method: string, path: string, options: RequestOptions = {}, retried = false): Promise<Response> {
     this.checkOpen()
     options.signal?.throwIfAborted()
@@ -77,29 +88,37 @@ export class LauncherClient {
     if (options.body !== undefined) headers['content-type'] = 'application/json'
     if (options.auth === true) headers['authorization'] = bearer(await this.authorise(options.signal))
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs
-    const timeout = AbortSignal.timeout(timeoutMs)
-    const signal = AbortSignal.any([timeout, this.closing.signal, ...(options.signal === undefined ? [] : [options.signal])])
+    // Held here until the request settles, so its timer fires whatever the garbage collector does.
+    const deadline = new RequestDeadline(timeoutMs, [this.closing.signal, options.signal])
+    const what = `${method} ${path}`
     let response: Response
     try {
-      response = await this.options.fetch(this.base + path, {
+      const answer = await this.options.fetch(this.base + path, {
         method,
         headers,
-        signal,
+        signal: deadline.signal,
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       })
+      if (answer.status === 401 && options.auth === true && !retried) {
+        await answer.body?.cancel().catch(() => {})
+        this.token = null
+        deadline.settle()
+        return this.request(method, path, options, true)
+      }
+      const maxBytes = answer.ok ? (options.maxBodyBytes ?? MAX_RECORD_ANSWER_BYTES) : MAX_JSON_ANSWER_BYTES
+      const body = await readBody(answer, { what, base: this.base, maxBytes, deadline, timeoutMs })
+      const empty = answer.status === 204 || answer.status === 205 || answer.status === 304
+      response = new Response(empty ? null : body, { status: answer.status, statusText: answer.statusText, headers: answer.headers })
     } catch (error) {
+      if (error instanceof SignalingError) throw error
       if (this.closing.signal.aborted) throw new SignalingError('ERR_STORE_CLOSED')
       options.signal?.throwIfAborted()
-      const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : errorText(error)
-      throw new SignalingError('ERR_STORE_UNAVAILABLE', `The SAFE Launcher API at ${this.base} did not answer ${method} ${path} (${reason}): check that it is running, then retry.`, { cause: error })
+      const reason = deadline.expired ? `no answer within ${timeoutMs} ms` : errorText(error)
+      throw new SignalingError('ERR_STORE_UNAVAILABLE', `The SAFE Launcher API at ${this.base} did not answer ${what} (${reason}): check that it is running, then retry.`, { cause: error })
+    } finally {
+      deadline.settle()
     }
-    if (response.ok) return response
-    if (response.status === 401 && options.auth === true && !retried) {
-      await response.body?.cancel()
-      this.token = null
-      return this.request(method, path, options, true)
-    }
-    if (options.answerErrors === true) return response
+    if (response.ok || options.answerErrors === true) return response
     throw await responseError(method, path, response)
   }
 
@@ -110,14 +129,18 @@ export class LauncherClient {
     const token = this.token
     this.token = null
     if (token === null) return
+    const deadline = new RequestDeadline(this.options.requestTimeoutMs, [])
     try {
-      await this.options.fetch(this.base + LAUNCHER_ROUTES.auth, {
+      const answer = await this.options.fetch(this.base + LAUNCHER_ROUTES.auth, {
         method: 'DELETE',
         headers: { authorization: bearer(await token) },
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+        signal: deadline.signal,
       })
+      await answer.body?.cancel()
     } catch {
       // Closing must not fail: an unreachable server forgets the token on its own.
+    } finally {
+      deadline.settle()
     }
   }
 

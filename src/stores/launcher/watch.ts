@@ -33,8 +33,11 @@ export interface WatchRecordOptions {
 export function watchRecord(address: string, options: WatchRecordOptions): Observable<string | null> {
   const { client, handles, offered } = options
   return new Observable<string | null>((subscriber) => {
+    // A plain controller held by this subscription (no AbortSignal.any, which the collector may take): it stops on close too.
     const stop = new AbortController()
-    const signal = AbortSignal.any([stop.signal, client.closedSignal])
+    const signal = stop.signal
+    const onClose = (): void => stop.abort()
+    client.closedSignal.addEventListener('abort', onClose, { once: true })
     let since: number | undefined
     const unoffered = () => new SignalingError('ERR_STORE_REJECTED', `${client.base} offers no push read: polling instead.`)
 
@@ -88,6 +91,7 @@ export function watchRecord(address: string, options: WatchRecordOptions): Obser
         },
       })
     return () => {
+      client.closedSignal.removeEventListener('abort', onClose)
       stop.abort()
       subscription.unsubscribe()
     }
