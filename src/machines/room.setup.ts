@@ -73,12 +73,13 @@ export const roomSetup = setup({
      * on the pair's own room (`room#i#j`), and hangs up the pairs of those
      * gone from their slot.
      */
-    reconcilePairs: enqueueActions(({ context, enqueue }) => {
+    reconcilePairs: enqueueActions(({ context, enqueue, self }) => {
+      const children = self.getSnapshot().children as Record<string, { getSnapshot(): { status: string } } | undefined>
       const present = new Map(othersPresent(context))
       const pairs = { ...context.pairs }
       for (const [peerId, slot] of Object.entries(pairs)) {
         if (present.get(peerId) === slot) continue
-        enqueue.sendTo(peerId, { type: 'HANGUP' })
+        if (children[peerId]?.getSnapshot().status === 'active') enqueue.sendTo(peerId, { type: 'HANGUP' })
         enqueue.stopChild(peerId)
         delete pairs[peerId]
       }
