@@ -10,6 +10,7 @@ import {
   slotAddress,
   SLOT_TTL_MS,
   type Room,
+  type RoomActor,
 } from '../src/index.js'
 import { advanceClock, FakePeerNetwork, flushPromises, type FakePeer } from '../src/testing/index.js'
 import { codeOf } from './helpers/codes.js'
@@ -28,6 +29,9 @@ function world() {
   }
   return { clock, network, table, rooms, join, store: new MemoryStore({ table }) }
 }
+
+/** The room machine of a room of many. */
+const machineOf = (room: Room<FakePeer>) => room.actor as RoomActor
 
 let cleanup: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -104,11 +108,11 @@ describe('rooms over time', () => {
     expect(left).toEqual([b.selfId])
     expect(await store.read(slotAddress('crash', bSlot))).not.toBeNull()
     // Its slot still looks taken: its pair is not started again.
-    expect(Object.keys(a.actor.getSnapshot().context.pairs as object)).toContain(b.selfId)
+    expect(Object.keys(machineOf(a).getSnapshot().context.pairs)).toContain(b.selfId)
     expect(a.actor.getSnapshot().children[b.selfId]?.getSnapshot().status).toBe('done')
     await advanceClock(clock, SLOT_TTL_MS, 1000)
     expect(await store.read(slotAddress('crash', bSlot))).toBeNull()
-    expect(Object.keys(a.actor.getSnapshot().context.pairs as object)).not.toContain(b.selfId)
+    expect(Object.keys(machineOf(a).getSnapshot().context.pairs)).not.toContain(b.selfId)
     expectFullMesh([a, c])
     // A newcomer takes the slot; a pair whose records the crashed one left behind connects once they expire (BUSY_TTL_MS).
     const d = join('crash', 3)
@@ -174,7 +178,7 @@ describe('rooms over time', () => {
     cleanup.push(async () => void (await Promise.all(rooms.map((room) => room.leave()))))
     await advanceClock(clock, 8_000, 500)
     expect(rooms.every((room) => room.peers.size === 0)).toBe(true)
-    expect(rooms.every((room) => room.actor.getSnapshot().matches('present'))).toBe(true)
+    expect(rooms.every((room) => machineOf(room).getSnapshot().matches('present'))).toBe(true)
     broken = false
     await advanceClock(clock, 30_000, 500)
     expectFullMesh(rooms)
