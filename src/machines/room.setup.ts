@@ -50,6 +50,13 @@ export function othersPresent(context: Pick<RoomContext, 'occupants' | 'peerId' 
   return others
 }
 
+type ChildRefs = Record<string, { getSnapshot(): { status: string } } | undefined>
+
+/** The running children of the room actor `self` (none while a machine is only walked, as by @xstate/graph). */
+function childrenOf(self: { getSnapshot(): unknown }): ChildRefs {
+  return ((self.getSnapshot() as { children?: ChildRefs } | undefined)?.children ?? {})
+}
+
 /** The room machine's setup: types, placeholder actors, actions, guards and delays by name. */
 export const roomSetup = setup({
   types: {
@@ -74,7 +81,7 @@ export const roomSetup = setup({
      * gone from their slot.
      */
     reconcilePairs: enqueueActions(({ context, enqueue, self }) => {
-      const children = self.getSnapshot().children as Record<string, { getSnapshot(): { status: string } } | undefined>
+      const children = childrenOf(self)
       const present = new Map(othersPresent(context))
       const pairs = { ...context.pairs }
       for (const [peerId, slot] of Object.entries(pairs)) {
@@ -95,14 +102,14 @@ export const roomSetup = setup({
     }),
     /** Sends `RETRY` to every pair handshake still running (only a failed one acts on it). */
     retryPairs: enqueueActions(({ context, enqueue, self }) => {
-      const children = self.getSnapshot().children as Record<string, { getSnapshot(): { status: string } } | undefined>
+      const children = childrenOf(self)
       for (const peerId of Object.keys(context.pairs)) {
         if (children[peerId]?.getSnapshot().status === 'active') enqueue.sendTo(peerId, { type: 'RETRY' })
       }
     }),
     /** Hangs up and stops every pair handshake (on leaving, or when this participant's slot was lost). */
     hangUpPairs: enqueueActions(({ context, enqueue, self }) => {
-      const children = self.getSnapshot().children as Record<string, { getSnapshot(): { status: string } } | undefined>
+      const children = childrenOf(self)
       for (const peerId of Object.keys(context.pairs)) {
         if (children[peerId]?.getSnapshot().status === 'active') enqueue.sendTo(peerId, { type: 'HANGUP' })
         enqueue.stopChild(peerId)
