@@ -9,7 +9,7 @@
 import { getShortestPaths, getSimplePaths } from '@xstate/graph'
 import { createActor, createMachine, fromCallback, fromPromise, type AnyEventObject } from 'xstate'
 import { describe, expect, it } from 'vitest'
-import { pairRoomName, roomMachine, SignalingError, type RoomEvent, type SlotOccupants } from '../src/index.js'
+import { pairRoomName, roomMachine, SignalingError, type ClaimSlotInput, type RoomEvent, type SlotOccupants } from '../src/index.js'
 import { othersPresent } from '../src/machines/room.setup.js'
 
 const ME = 'me'
@@ -64,7 +64,7 @@ function controlledRoom() {
   })
   const machine = roomMachine.provide({
     actors: {
-      claimSlot: fromPromise<number, never>(() => new Promise((resolve, reject) => pending.set('claimSlot', { resolve: resolve as (value: unknown) => void, reject }))),
+      claimSlot: fromPromise<number, ClaimSlotInput>(() => new Promise((resolve, reject) => pending.set('claimSlot', { resolve: resolve as (value: unknown) => void, reject }))),
       holdSlot: fromCallback(() => undefined),
       watchSlots: fromCallback(() => undefined),
       pair: pair as never,
