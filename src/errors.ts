@@ -34,6 +34,8 @@ export const ERROR_CODES = {
   ERR_STORE_FULL: 'The store holds as many records as it allows: try again later, or raise its limit.',
   ERR_ROOM_BUSY:
     'The room already has a call being set up by others: wait for it to finish or pick another room.',
+  ERR_ROOM_FULL:
+    'The room already has as many participants as its maxPeers allows: wait for someone to leave, or pick another room.',
   ERR_SIGNAL_TIMEOUT:
     'WebRTC did not produce a session description in time: check the ICE servers and the WebRTC implementation.',
   ERR_ANSWER_TIMEOUT:

@@ -36,6 +36,24 @@ export {
   type SignalingRole,
 } from './machines/signaling.types.js'
 export { signalingMachine } from './machines/signaling.machine.js'
+export {
+  DEFAULT_MAX_PEERS,
+  MAX_ROOM_PEERS,
+  PAIR_RETRY_MS,
+  SLOT_REFRESH_MS,
+  SLOT_TTL_MS,
+  type ClaimSlotInput,
+  type HoldSlotInput,
+  type RoomContext,
+  type RoomEvent,
+  type RoomInput,
+  type SlotOccupants,
+  type WatchSlotsInput,
+} from './machines/room.types.js'
+export { roomMachine } from './machines/room.machine.js'
+export { provideRoom, type ProvidedRoom } from './actors/room/provide.js'
+export { joinRoom, type Room, type RoomActor, type RoomOptions } from './engine/room.js'
+export { type PeerJoinListener, type PeerLeaveListener } from './engine/room-peers.js'
 export { realClock, schedulerFromClock, type SignalingClock } from './time/clock.js'
 export { deriveRoomKey, MAX_SECRET_LENGTH, openSignal, sealSignal, SECRET_KDF_ITERATIONS, secretSchema, validateSecret } from './protocol/sealing.js'
 export {
@@ -86,8 +104,12 @@ export {
   isValidRoomName,
   MAX_APP_ID_LENGTH,
   MAX_ROOM_LENGTH,
+  pairAddress,
+  pairRoomName,
   roomAddress,
   roomNameSchema,
+  slotAddress,
+  slotRoomName,
   validateRoomName,
 } from './protocol/addresses.js'
 export {

@@ -22,6 +22,8 @@ import { DEFAULT_RECORD_TTL_MS, MAX_RECORD_TTL_MS } from '../stores/store.js'
 import type { SignalStore } from '../stores/store.js'
 import { runDemo } from './demo.js'
 import { runJoin } from './join.js'
+import { runJoinRoom } from './join-room.js'
+import { DEFAULT_MAX_PEERS, MAX_ROOM_PEERS } from '../machines/room.types.js'
 import { printable } from './printable.js'
 import { runServe } from './serve.js'
 import { packageVersion } from './version.js'
@@ -101,6 +103,7 @@ interface JoinFlags {
   answerTimeout?: number
   connectTimeout?: number
   requestTimeout?: number
+  maxPeers?: number
 }
 
 /** Builds the `signalbox` program; `await createProgram().parseAsync()` runs it on `process.argv`. */
@@ -142,11 +145,32 @@ export function createProgram(): Command {
     .addOption(option('--answer-timeout <ms>', 'how long the initiator waits for someone to answer, in ms', String(ANSWER_TIMEOUT_MS), undefined, wholeNumber(1, MAX_TIMEOUT_MS)))
     .addOption(option('--connect-timeout <ms>', 'how long the peers may take to connect, in ms', String(CONNECT_TIMEOUT_MS), undefined, wholeNumber(1, MAX_TIMEOUT_MS)))
     .addOption(option('--request-timeout <ms>', 'how long one request to --server may take before it counts as unavailable, in ms', String(REQUEST_TIMEOUT_MS), undefined, wholeNumber(1, MAX_TIMEOUT_MS)))
+    .addOption(option('--max-peers <count>', 'a room of up to this many participants, all connected to each other; prints joins, leaves and everyone\'s messages', String(DEFAULT_MAX_PEERS), undefined, wholeNumber(DEFAULT_MAX_PEERS, MAX_ROOM_PEERS)))
     .action(async (room: string, flags: JoinFlags) => {
       const hangup = new AbortController()
       process.once('SIGINT', () => hangup.abort())
       process.once('SIGTERM', () => hangup.abort())
       try {
+        if (flags.maxPeers !== undefined && flags.maxPeers > DEFAULT_MAX_PEERS) {
+          const code = await runJoinRoom({
+            room,
+            maxPeers: flags.maxPeers,
+            store: joinStore(flags),
+            wrtc: await loadWrtc(),
+            json: flags.json === true,
+            input: process.stdin,
+            stay: flags.stay === true,
+            signal: hangup.signal,
+            ...(flags.message === undefined ? {} : { message: flags.message }),
+            signaling: {
+              ...(flags.appId === undefined ? {} : { appId: flags.appId }),
+              ...(flags.secret === undefined ? {} : { secret: flags.secret }),
+              ...(flags.answerTimeout === undefined ? {} : { answerTimeoutMs: flags.answerTimeout }),
+              ...(flags.connectTimeout === undefined ? {} : { connectTimeoutMs: flags.connectTimeout }),
+            },
+          })
+          process.exit(code)
+        }
         const code = await runJoin({
           room,
           store: joinStore(flags),

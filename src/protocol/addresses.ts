@@ -67,3 +67,23 @@ export function createSelfId(room: string): string {
   for (const byte of bytes) hex += byte.toString(16).padStart(2, '0')
   return `${room}-${hex}`
 }
+
+/** The room name of slot `slot` of a room of many: `${room}#${slot}`; its record lives at `roomAddress` of this name. */
+export function slotRoomName(room: string, slot: number): string {
+  return `${room}#${slot}`
+}
+
+/** The address of slot `slot` of a room of many: derived like the seed's room address, from `${room}#${slot}`. */
+export function slotAddress(room: string, slot: number, appId: string = DEFAULT_APP_ID): string {
+  return roomAddress(slotRoomName(room, slot), appId)
+}
+
+/** The room name the pair of slots `a` and `b` meet in: `${room}#${i}#${j}` with i < j, the same from either side. */
+export function pairRoomName(room: string, a: number, b: number): string {
+  return `${room}#${Math.min(a, b)}#${Math.max(a, b)}`
+}
+
+/** The offer address of the pair of slots `a` and `b` (see {@link pairRoomName}). */
+export function pairAddress(room: string, a: number, b: number, appId: string = DEFAULT_APP_ID): string {
+  return roomAddress(pairRoomName(room, a, b), appId)
+}

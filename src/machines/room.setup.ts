@@ -1,0 +1,133 @@
+/**
+ * The room statechart's `setup()`: its types and every name its states refer
+ * to. `claimSlot`, `holdSlot`, `watchSlots` and the action `releaseSlot` are
+ * placeholders that fail with `ERR_NOT_PROVIDED`; `pair` is the signaling
+ * machine itself, whose own actors come with it from `provideRoom()`
+ * (src/actors/room/) or your own `roomMachine.provide({ actors, actions })`.
+ *
+ * @module
+ */
+import { assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate'
+import { SignalingError, toSignalingError } from '../errors.js'
+import { DEFAULT_APP_ID, pairRoomName } from '../protocol/addresses.js'
+import { signalingMachine } from './signaling.machine.js'
+import type { ClaimSlotInput, HoldSlotInput, RoomContext, RoomEvent, RoomInput, WatchSlotsInput } from './room.types.js'
+import { DEFAULT_MAX_PEERS, PAIR_RETRY_MS } from './room.types.js'
+
+function notProvided(name: string, kind: 'actor' | 'action' = 'actor'): never {
+  throw new SignalingError(
+    'ERR_NOT_PROVIDED',
+    `The room machine's "${name}" ${kind} has no implementation: use joinRoom(), or the machine of provideRoom(deps), or roomMachine.provide({ actors, actions }) with all of them.`,
+  )
+}
+
+/** The prefix of the event a pair handshake sends its room when it ends (`closed`, a final state), followed by the peer's id. */
+export const PAIR_DONE_PREFIX = 'xstate.done.actor.'
+
+/** The context a room machine starts with: the input's values, the defaults for the rest. */
+export function initialRoomContext(input: RoomInput): RoomContext {
+  return {
+    room: input.room,
+    appId: input.appId ?? DEFAULT_APP_ID,
+    peerId: input.peerId,
+    maxPeers: input.maxPeers ?? DEFAULT_MAX_PEERS,
+    slot: null,
+    occupants: [],
+    pairs: {},
+    ended: [],
+    error: null,
+    pairInput: input.pair ?? {},
+    pairRetryMs: input.pairRetryMs ?? PAIR_RETRY_MS,
+  }
+}
+
+/** The other participants present, as `[peerId, slot]`, read from the slots (never ourselves). */
+export function othersPresent(context: Pick<RoomContext, 'occupants' | 'peerId' | 'slot'>): Array<[string, number]> {
+  const others: Array<[string, number]> = []
+  context.occupants.forEach((occupant, slot) => {
+    if (occupant !== null && occupant !== context.peerId && slot !== context.slot) others.push([occupant, slot])
+  })
+  return others
+}
+
+type ChildRefs = Record<string, { getSnapshot(): { status: string } } | undefined>
+
+/** The running children of the room actor `self` (none while a machine is only walked, as by @xstate/graph). */
+function childrenOf(self: { getSnapshot(): unknown }): ChildRefs {
+  return ((self.getSnapshot() as { children?: ChildRefs } | undefined)?.children ?? {})
+}
+
+/** The room machine's setup: types, placeholder actors, actions, guards and delays by name. */
+export const roomSetup = setup({
+  types: {
+    context: {} as RoomContext,
+    events: {} as RoomEvent,
+    input: {} as RoomInput,
+  },
+  actors: {
+    claimSlot: fromPromise<number, ClaimSlotInput>(async () => notProvided('claimSlot')),
+    holdSlot: fromCallback<EventObject, HoldSlotInput>(() => notProvided('holdSlot')),
+    watchSlots: fromCallback<EventObject, WatchSlotsInput>(() => notProvided('watchSlots')),
+    pair: signalingMachine,
+  },
+  actions: {
+    /** Removes this participant's slot record (I/O): provided like the actors. */
+    releaseSlot: () => notProvided('releaseSlot', 'action'),
+    assignError: assign({ error: ({ event }) => toSignalingError((event as { error?: unknown }).error, 'ERR_STORE_UNAVAILABLE') }),
+    assignOccupants: assign({ occupants: ({ context, event }) => (event.type === 'SLOTS' ? event.occupants : context.occupants) }),
+    /**
+     * Starts a pair handshake with every participant present that has none,
+     * on the pair's own room (`room#i#j`), and hangs up the pairs of those
+     * gone from their slot.
+     */
+    reconcilePairs: enqueueActions(({ context, enqueue, self }) => {
+      const children = childrenOf(self)
+      const present = new Map(othersPresent(context))
+      const pairs = { ...context.pairs }
+      for (const [peerId, slot] of Object.entries(pairs)) {
+        if (present.get(peerId) === slot) continue
+        if (children[peerId]?.getSnapshot().status === 'active') enqueue.sendTo(peerId, { type: 'HANGUP' })
+        enqueue.stopChild(peerId)
+        delete pairs[peerId]
+      }
+      for (const [peerId, slot] of present) {
+        if (peerId in pairs || context.ended.includes(peerId) || context.slot === null) continue
+        enqueue.spawnChild('pair', {
+          id: peerId,
+          input: { ...context.pairInput, appId: context.appId, room: pairRoomName(context.room, context.slot, slot) },
+        })
+        pairs[peerId] = slot
+      }
+      enqueue.assign({ pairs })
+    }),
+    /** Sends `RETRY` to every pair handshake still running (only a failed one acts on it). */
+    retryPairs: enqueueActions(({ context, enqueue, self }) => {
+      const children = childrenOf(self)
+      for (const peerId of Object.keys(context.pairs)) {
+        if (children[peerId]?.getSnapshot().status === 'active') enqueue.sendTo(peerId, { type: 'RETRY' })
+      }
+    }),
+    /** Hangs up and stops every pair handshake (on leaving, or when this participant's slot was lost). */
+    hangUpPairs: enqueueActions(({ context, enqueue, self }) => {
+      const children = childrenOf(self)
+      for (const peerId of Object.keys(context.pairs)) {
+        if (children[peerId]?.getSnapshot().status === 'active') enqueue.sendTo(peerId, { type: 'HANGUP' })
+        enqueue.stopChild(peerId)
+      }
+      enqueue.assign({ pairs: {}, occupants: [] })
+    }),
+    /** On a pair's done event (`xstate.done.actor.<peerId>`): that peer hung up; no new pair is started with it. */
+    forgetPair: assign({
+      ended: ({ context, event }) => {
+        const peerId = (event.type as string).slice(PAIR_DONE_PREFIX.length)
+        return peerId in context.pairs && !context.ended.includes(peerId) ? [...context.ended, peerId] : context.ended
+      },
+    }),
+  },
+  guards: {
+    isRoomFull: (_, params: { error: unknown }) => (params.error as { code?: unknown } | undefined)?.code === 'ERR_ROOM_FULL',
+  },
+  delays: {
+    pairRetry: ({ context }) => context.pairRetryMs,
+  },
+})
