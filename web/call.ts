@@ -69,17 +69,14 @@ export class Call {
     this.setControls('starting')
     history.replaceState(null, '', `${location.pathname}?${new URLSearchParams({ ...Object.fromEntries(new URLSearchParams(location.search)), room })}`)
     if (!this.options.dataOnly) {
-      // The room's read and the camera's start overlap: neither waits for the other.
-      const opening = LocalMedia.open({ camera: ui.cameraSelect.value, microphone: ui.microphoneSelect.value })
-      opening.catch(() => {})
+      // The room is read before the camera starts: a busy room must never turn a camera on (one read, a few ms).
       if (await this.roomIsBusy(room)) {
-        void opening.then((media) => media.stop(), () => {})
         showState('failed')
         ui.status.textContent = `The room “${room}” is busy: two people are already in a call there. Try again later, or pick another room.`
         return this.setControls('failed')
       }
       try {
-        this.media = await opening
+        this.media = await LocalMedia.open({ camera: ui.cameraSelect.value, microphone: ui.microphoneSelect.value })
         ui.localVideo.srcObject = this.media.stream
         void listDevices(ui.cameraSelect, ui.microphoneSelect, this.media)
       } catch (error) {
