@@ -18,6 +18,7 @@ import { measureMemoryAttack, measureRoomMemory } from './memory.js'
 import { median, round } from './stats.js'
 import { measureThroughput } from './throughput.js'
 import { formatBundleSizes, measureBundleSize } from './bundle-size.js'
+import { measureTimeToFullMesh } from './rooms.js'
 import { browserRunsFrom, runBrowserSection } from './browser/index.js'
 
 const args = process.argv.slice(2)
@@ -147,6 +148,12 @@ for (const [name, value, note] of rows) {
   console.log(`${name.padEnd(26)}${String(value).padStart(10)}  ${(verdict.get(name) ?? '').padEnd(34)}${note}`)
 }
 
+// Rooms of many: time until every participant is connected to every other (memory store, real WebRTC).
+console.log('')
+progress('time to full mesh')
+const mesh = await measureTimeToFullMesh(undefined, quick ? 1 : undefined)
+for (const row of mesh) console.log(`${`timeToFullMesh${row.participants}`.padEnd(26)}${String(row.medianMs).padStart(10)}  ${row.participants} participants, full mesh (samples ${row.samples.join(', ')} ms)`)
+
 // The browser bundle of a minimal app, beside PeerJS's prebuilt peerjs.min.js.
 console.log('')
 progress('browser bundle size')
@@ -158,5 +165,5 @@ console.log('')
 const browserSection = await runBrowserSection(browserRunsFrom(args))
 const browserFigures = browserSection ?? { browser: null, peerjs: null }
 
-if (json) console.log(JSON.stringify({ ...figures, bundle, ...browserFigures, targets: Object.fromEntries(targets.map(([name, , pass]) => [name, pass])) }))
+if (json) console.log(JSON.stringify({ ...figures, timeToFullMesh: Object.fromEntries(mesh.map((row) => [row.participants, row.medianMs])), bundle, ...browserFigures, targets: Object.fromEntries(targets.map(([name, , pass]) => [name, pass])) }))
 process.exit(0)
