@@ -10,14 +10,24 @@ import { joinRoom, SafeLauncherStore, type Room } from '../src/index.js'
 import { startServer, type RunningServer } from '../src/server/index.js'
 
 /** Rooms of the soak, participants per room, and the bound of its wait, in ms. */
-// Issue 17 asks for 50; at 50 every room stays unmeshed after 240 s (see the lead's report), at 20 all mesh.
+// Issue 17 asks for 50: at 50 (600 native peer connections in this one process on 2 cores) 8 rooms were still
+// unmeshed after 120 s; at 20 all mesh in about 17 s. The 50-room case is left open on the issue.
 const SOAK_ROOMS = 20
 const SOAK_PEERS = 4
 const SOAK_TIMEOUT_MS = 120_000
 
 let server: RunningServer
 beforeAll(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1' })
+  // Every participant here comes from 127.0.0.1: the per-address caps that answer one hostile client
+  // (docs/security.md) would count 80 participants as one, so they are lifted, as for the bench's load.
+  server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    maxTokensPerAddress: 10_000,
+    newTokensPerAddressPerMinute: 10_000,
+    maxConnectionsPerAddress: 10_000,
+    recordBytesPerAddress: 2 ** 30,
+  })
 })
 afterAll(async () => {
   await server.close()
