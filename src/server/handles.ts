@@ -72,11 +72,12 @@ export class HandleTable {
    * @param charge - the budget the handles' bytes are charged to
    */
   constructor(
-    capacity: number,
+    private readonly capacity: number,
     private readonly charge: HandleBudget,
   ) {
+    // No `max`: lru-cache allocates arrays of `max` slots up front, so a large --max-handles would cost every
+    // token that much memory at once. The count is capped in add() instead; the bytes by `maxSize`.
     this.handles = new LRUCache<number, Handle>({
-      max: capacity,
       maxSize: charge.maxBytes,
       sizeCalculation: handleCost,
       dispose: (handle) => charge.budget.release(handleCost(handle)),
@@ -98,6 +99,7 @@ export class HandleTable {
     const cost = handleCost(handle)
     if (cost > this.charge.maxBytes) throw tooLarge(cost, this.charge.maxBytes)
     this.charge.budget.reserve(cost)
+    while (this.handles.size >= this.capacity) this.handles.pop()
     let id = randomHandleId()
     while (this.handles.has(id)) id = randomHandleId()
     this.handles.set(id, handle)
