@@ -1,7 +1,7 @@
 /**
  * The browser bench's real-pages row: two pages, each in a fresh browser context
  * (cold cache, own origin storage), navigated at the same moment, data only,
- * until both show `connected` in `[data-testid=state]`. An init script notes,
+ * until both show `connected` in `[data-testid=state]`'s `data-state` (signalbox's page, whose text is in words) or text (the PeerJS page). An init script notes,
  * with the page's own clock, when the state label first shows each state.
  * The time of the pair runs from the earlier navigation start to the later
  * `connected`; each page's time to `joining` runs from its navigation start.
@@ -31,9 +31,10 @@ const NOTE_STATES = `(() => {
   const marks = {}
   window.__benchMarks = marks
   new MutationObserver(() => {
-    const text = document.querySelector('[data-testid=state]')?.textContent ?? ''
-    if (text !== '' && !(text in marks)) marks[text] = performance.now()
-  }).observe(document, { subtree: true, childList: true, characterData: true })
+    const badge = document.querySelector('[data-testid=state]')
+    const state = badge?.getAttribute('data-state') ?? badge?.textContent ?? ''
+    if (state !== '' && !(state in marks)) marks[state] = performance.now()
+  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-state'] })
 })()`
 
 /** Opens `urls` in two fresh contexts at once and waits until both show `connected` (or one `failed`). */
