@@ -6,30 +6,16 @@
  * Run with --expose-gc.
  */
 import { startServer } from '../src/server/index.js'
+import { LOAD_LIMITS } from './load-limits.js'
 
 let requests = 0
 /** BENCH_COUNT=0 leaves out the request counter (a log hook), as for load runs. */
 const counting = process.env['BENCH_COUNT'] !== '0'
 /** BENCH_LIMITS=default runs the server at its default limits (the memory attack); otherwise they are lifted for load. */
 const defaults = process.env['BENCH_LIMITS'] === 'default'
-/** The whole load comes from one address: lift the per-address and global caps that answer attacks. */
-const LIFTED = {
-  maxHandlesPerToken: 1_000_000,
-  maxWatchesPerToken: 10_000,
-  maxTokens: 1_000_000,
-  maxTokensPerAddress: 1_000_000,
-  newTokensPerAddressPerMinute: 1_000_000,
-  maxConnections: 1_000_000,
-  maxConnectionsPerAddress: 1_000_000,
-  maxWatches: 1_000_000,
-  recordBytesPerAddress: 2 ** 40,
-  memoryBudgetBytes: 2 ** 40,
-  // One address makes the whole load here: the per-client rate limit would cap it.
-  rateLimitPerSecond: 0,
-}
 const server = await startServer({
   port: 0,
-  ...(defaults ? {} : LIFTED),
+  ...(defaults ? {} : LOAD_LIMITS),
   ...(counting
     ? {
         log: () => {

@@ -11,22 +11,13 @@
 import { WEB_DIST } from '../../scripts/build-web.js'
 import { API_PREFIX, createServerApp } from '../../src/server/index.js'
 import { BENCH_HTML, BENCH_PATH, bundleBenchPage } from './one-page.js'
+import { LOAD_LIMITS } from '../load-limits.js'
 
 const script = await bundleBenchPage()
 const app = createServerApp({
   webRoot: WEB_DIST,
-  maxHandlesPerToken: 1_000_000,
-  maxWatchesPerToken: 10_000,
-  maxTokens: 1_000_000,
   // The whole load comes from one address: lift the per-address and global caps that answer attacks.
-  maxTokensPerAddress: 1_000_000,
-  newTokensPerAddressPerMinute: 1_000_000,
-  maxConnections: 1_000_000,
-  maxConnectionsPerAddress: 1_000_000,
-  maxWatches: 1_000_000,
-  recordBytesPerAddress: 2 ** 40,
-  memoryBudgetBytes: 2 ** 40,
-  rateLimitPerSecond: 0,
+  ...LOAD_LIMITS,
 })
 app.get(`${BENCH_PATH}index.html`, (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(BENCH_HTML))
 app.get(`${BENCH_PATH}bench.js`, (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script))

@@ -69,20 +69,25 @@ export const joinAgain = {
   actions: ['stopPeer', 'stopTrickle', 'stopFollowing', 'countAttempt'],
 } as const
 
+/** What every round of a join starts from: no role, ids, descriptions or error yet. */
+const ROUND_START = {
+  role: null,
+  selfId: null,
+  targetId: null,
+  localSignal: null,
+  remoteSignal: null,
+  publishedSignal: null,
+  peerConnected: false,
+  renegotiating: false,
+  error: null,
+} as const satisfies Partial<SignalingContext>
+
 /** The context a machine starts with: the input's values, the defaults for the rest. */
 export function initialContext(input: SignalingInput | undefined): SignalingContext {
   return {
+    ...ROUND_START,
     room: input?.room ?? null,
     appId: input?.appId ?? DEFAULT_APP_ID,
-    role: null,
-    selfId: null,
-    targetId: null,
-    localSignal: null,
-    remoteSignal: null,
-    publishedSignal: null,
-    peerConnected: false,
-    renegotiating: false,
-    error: null,
     attempt: 1,
     signalTimeoutMs: input?.signalTimeoutMs ?? SIGNAL_TIMEOUT_MS,
     answerTimeoutMs: input?.answerTimeoutMs ?? ANSWER_TIMEOUT_MS,
@@ -124,17 +129,7 @@ export const signalingSetup = setup({
     }),
     assignLocalSignal: assign({ localSignal: ({ event }) => (event.type === 'PEER.SIGNAL' ? event.signal : null) }),
     fail: assign({ error: (_, params: { code: SignalingErrorCode; message?: string | undefined }) => new SignalingError(params.code, params.message) }),
-    startRound: assign({
-      role: null,
-      selfId: null,
-      targetId: null,
-      localSignal: null,
-      remoteSignal: null,
-      publishedSignal: null,
-      peerConnected: false,
-      renegotiating: false,
-      error: null,
-    }),
+    startRound: assign(ROUND_START),
     stopPeer: stopChild('peer'),
     /** Stops the writer of our record's candidates. */
     stopTrickle: stopChild('trickle'),
