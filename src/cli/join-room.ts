@@ -12,7 +12,8 @@ import { createInterface } from 'node:readline'
 import { joinRoom } from '../engine/room.js'
 import { isSignalingError, SignalingError } from '../errors.js'
 import type { JoinCommandOptions } from './join.js'
-import { printable, printableJson, printableLines } from './printable.js'
+import { createOutput, KEEP_ALIVE_MS } from './output.js'
+import { printable, printableLines } from './printable.js'
 
 /** What {@link runJoinRoom} needs: the options of `join`, and the room's size. */
 export interface JoinRoomCommandOptions extends Omit<JoinCommandOptions, 'invite'> {
@@ -20,17 +21,9 @@ export interface JoinRoomCommandOptions extends Omit<JoinCommandOptions, 'invite
   maxPeers: number
 }
 
-/** A timer that holds the process while in the room (when stdin, which would otherwise hold it, has ended), in ms. */
-const KEEP_ALIVE_MS = 60 * 60 * 1000
-
 /** Runs one participant of a room of many; resolves with the exit code: 0 after leaving, 1 on failure (a full room). */
 export async function runJoinRoom(options: JoinRoomCommandOptions): Promise<number> {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
-  const writeError = options.writeError ?? ((line: string) => process.stderr.write(`${line}\n`))
-  const startedAt = performance.now()
-  const ms = () => Math.round(performance.now() - startedAt)
-  const emit = (text: string, fields: Record<string, unknown>) =>
-    write(options.json === true ? printableJson({ ...fields, ms: ms() }) : `+${String(ms()).padStart(6)} ms  ${text}`)
+  const { write, writeError, emit } = createOutput(options)
 
   const room = joinRoom(options.room, { ...options.signaling, maxPeers: options.maxPeers, store: options.store, wrtc: options.wrtc })
   const keepAlive = setInterval(() => {}, KEEP_ALIVE_MS)

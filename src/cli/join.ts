@@ -16,7 +16,8 @@ import { isSignalingError, SignalingError } from '../errors.js'
 import type { SimplePeerInstance } from '../peer/simple-peer.js'
 import type { SignalStore } from '../stores/store.js'
 import { invitation, type InviteOptions } from './invite.js'
-import { printable, printableJson, printableLines } from './printable.js'
+import { createOutput, KEEP_ALIVE_MS } from './output.js'
+import { printable, printableLines } from './printable.js'
 
 /** What {@link runJoin} needs. */
 export interface JoinCommandOptions {
@@ -48,17 +49,10 @@ export interface JoinCommandOptions {
 /** Longest wait for the data channel to send what is queued before hanging up, in ms. */
 const DRAIN_TIMEOUT_MS = 2_000
 const DRAIN_CHECK_MS = 20
-/** A timer that holds the process while in a call (when stdin, which would otherwise hold it, has ended), in ms. */
-const KEEP_ALIVE_MS = 60 * 60 * 1000
 
 /** Runs one participant; resolves with the exit code: 0 after a hang-up or the other side closing, 1 on failure. */
 export async function runJoin(options: JoinCommandOptions): Promise<number> {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
-  const writeError = options.writeError ?? ((line: string) => process.stderr.write(`${line}\n`))
-  const startedAt = performance.now()
-  const ms = () => Math.round(performance.now() - startedAt)
-  const emit = (text: string, fields: Record<string, unknown>) =>
-    write(options.json === true ? printableJson({ ...fields, ms: ms() }) : `+${String(ms()).padStart(6)} ms  ${text}`)
+  const { write, writeError, emit } = createOutput(options)
   const reportFailure = (error: SignalingError) => writeError(`signalbox: ${error.code}: ${printable(error.message)}`)
 
   const store = options.store

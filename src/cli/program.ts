@@ -25,7 +25,7 @@ import { runJoin } from './join.js'
 import { runJoinRoom } from './join-room.js'
 import { DEFAULT_MAX_PEERS, MAX_ROOM_PEERS } from '../machines/room.types.js'
 import { printable } from './printable.js'
-import { runServe } from './serve.js'
+import { runServe, type ServeCommandOptions } from './serve.js'
 import { packageVersion } from './version.js'
 
 /** Highest TCP port. */
@@ -81,16 +81,8 @@ export function joinStore(options: { server?: string; push: boolean; requestTime
   return new MemoryStore()
 }
 
-interface ServeFlags {
-  host: string
-  port: number
-  recordTtl?: number
-  maxHandles?: number
-  redis?: string
-  quiet?: boolean
-  authKey?: string
-  trustProxy?: string
-}
+/** The parsed `serve` flags: what runServe takes, less its output hooks. */
+type ServeFlags = Omit<ServeCommandOptions, 'write'>
 
 interface JoinFlags {
   server?: string
@@ -151,27 +143,8 @@ export function createProgram(): Command {
       process.once('SIGINT', () => hangup.abort())
       process.once('SIGTERM', () => hangup.abort())
       try {
-        if (flags.maxPeers !== undefined && flags.maxPeers > DEFAULT_MAX_PEERS) {
-          const code = await runJoinRoom({
-            room,
-            maxPeers: flags.maxPeers,
-            store: joinStore(flags),
-            wrtc: await loadWrtc(),
-            json: flags.json === true,
-            input: process.stdin,
-            stay: flags.stay === true,
-            signal: hangup.signal,
-            ...(flags.message === undefined ? {} : { message: flags.message }),
-            signaling: {
-              ...(flags.appId === undefined ? {} : { appId: flags.appId }),
-              ...(flags.secret === undefined ? {} : { secret: flags.secret }),
-              ...(flags.answerTimeout === undefined ? {} : { answerTimeoutMs: flags.answerTimeout }),
-              ...(flags.connectTimeout === undefined ? {} : { connectTimeoutMs: flags.connectTimeout }),
-            },
-          })
-          process.exit(code)
-        }
-        const code = await runJoin({
+        // What a pair call and a room of many take alike.
+        const participant = {
           room,
           store: joinStore(flags),
           wrtc: await loadWrtc(),
@@ -179,11 +152,6 @@ export function createProgram(): Command {
           input: process.stdin,
           stay: flags.stay === true,
           signal: hangup.signal,
-          invite: {
-            ...(flags.server === undefined ? {} : { server: flags.server }),
-            ...(flags.appId === undefined ? {} : { appId: flags.appId }),
-            secret: flags.secret !== undefined,
-          },
           ...(flags.message === undefined ? {} : { message: flags.message }),
           signaling: {
             ...(flags.appId === undefined ? {} : { appId: flags.appId }),
@@ -191,7 +159,18 @@ export function createProgram(): Command {
             ...(flags.answerTimeout === undefined ? {} : { answerTimeoutMs: flags.answerTimeout }),
             ...(flags.connectTimeout === undefined ? {} : { connectTimeoutMs: flags.connectTimeout }),
           },
-        })
+        }
+        const code =
+          flags.maxPeers !== undefined && flags.maxPeers > DEFAULT_MAX_PEERS
+            ? await runJoinRoom({ ...participant, maxPeers: flags.maxPeers })
+            : await runJoin({
+                ...participant,
+                invite: {
+                  ...(flags.server === undefined ? {} : { server: flags.server }),
+                  ...(flags.appId === undefined ? {} : { appId: flags.appId }),
+                  secret: flags.secret !== undefined,
+                },
+              })
         process.exit(code)
       } catch (error) {
         fail(error, isSignalingError(error) ? error.code : 'ERR_PEER')
