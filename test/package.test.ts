@@ -18,6 +18,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { build as viteBuild } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BROWSER_APP, MISSING_WRTC, MODULE_INDEX, NODE_CONSUMER, NODE_ONLY, PREBUILT_APP, tsconfig, VITE_INDEX } from './package/fixtures.js'
+import { CHROMIUM_FLAGS, CHROMIUM_INSTALL, CHROMIUM_PATH } from './helpers/chromium.js'
 
 const run = promisify(execFile)
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -27,9 +28,9 @@ const NPM_FLAGS = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=er
 const SETUP_TIMEOUT_MS = 600_000
 /** One step in the installed project (a type check, a bundle, a connection), in ms. */
 const STEP_TIMEOUT_MS = 120_000
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
-const INSTALL = 'apt-get install -y chromium'
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const CHROMIUM = CHROMIUM_PATH
+const INSTALL = CHROMIUM_INSTALL
+const FLAGS = [...CHROMIUM_FLAGS]
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string>; devDependencies: Record<string, string> }
 
 let project = ''

@@ -14,23 +14,13 @@ import { signalingMachine } from '../src/index.js'
 import { transitionLabel } from '../src/diagram/index.js'
 import { startServer, type RunningServer } from '../src/server/index.js'
 import { buildWeb, WEB_DIST } from '../scripts/build-web.js'
+import { CHROMIUM_FLAGS, CHROMIUM_INSTALL, CHROMIUM_PATH, FAKE_MEDIA_FLAGS } from './helpers/chromium.js'
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
+const CHROMIUM = CHROMIUM_PATH
 const available = existsSync(CHROMIUM)
-const INSTALL = 'apt-get install -y chromium'
+const INSTALL = CHROMIUM_INSTALL
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url))
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-]
+const FLAGS = [...CHROMIUM_FLAGS, ...FAKE_MEDIA_FLAGS, '--autoplay-policy=no-user-gesture-required']
 
 if (!available) {
   if (process.env['CI'] === 'true') {

@@ -19,9 +19,10 @@ import { BENCH_ONE_WAY_DELAY_MS, startDelayProxy, type DelayProxy } from '../pro
 import { measureInPage, openBenchPage } from './one-page.js'
 import { openPagePair } from './real-pages.js'
 import { BrowserSamples, browserTable, browserTargets, PRODUCTS, type BrowserFigures, type BrowserRow, type Product } from './report.js'
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../test/helpers/chromium.js'
 
 /** Where Chromium is: CHROMIUM_PATH, or Debian's. */
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
+export const CHROMIUM = CHROMIUM_PATH
 /** Iterations per row: `--quick` and the default. */
 export const BROWSER_RUNS = { quick: 3, full: 15 } as const
 /** Longest one iteration may take before it counts as failed, in ms. */
@@ -29,15 +30,7 @@ export const ITERATION_TIMEOUT_MS = 15_000
 /** Longest a server child may take to start listening, in ms. */
 const CHILD_START_TIMEOUT_MS = 30_000
 
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+const FLAGS = [...CHROMIUM_FLAGS]
 
 /** What the section gives `npm run bench -- --json`. */
 export interface BrowserSection {
