@@ -34,7 +34,10 @@ describe('signalbox serve + signalbox join', () => {
     const states = (output: ReturnType<typeof signalbox>) =>
       output.json().flatMap((line) => (typeof line['state'] === 'string' && line['state'] !== 'hangingUp' ? [line['state']] : []))
     expect(states(alice)).toEqual(['idle', 'joining', 'creatingOffer', 'publishing', 'pollingAnswer', 'connecting', 'connected', 'closed'])
-    expect(states(bob)).toEqual(['idle', 'joining', 'creatingAnswer', 'publishingAnswer', 'connecting', 'connected', 'closed'])
+    // The answerer's peer may connect before the write of its answer returns: the machine then passes
+    // `connecting` inside one step (its eventless transition) and no snapshot, so no printed line, shows it.
+    const answererPath = ['idle', 'joining', 'creatingAnswer', 'publishingAnswer', 'connecting', 'connected', 'closed']
+    expect([answererPath, answererPath.filter((state) => state !== 'connecting')]).toContainEqual(states(bob))
     for (const line of alice.json()) expect(line['ms']).toEqual(expect.any(Number))
 
     serve.child.kill('SIGTERM')
