@@ -14,17 +14,20 @@ import { API_PREFIX, AUTH_KEY_HEADER, bearerToken, TTL_HEADER } from '../launche
 import { checkCount } from '../validate.js'
 import type { BudgetedTable } from './budgeted-table.js'
 import { limitConnections } from './connections.js'
-import { checkBackendOptions, contextLimits, createSessions, openBackend, type ServerContext, type ServerOptions } from './context.js'
+import type { Redis } from 'ioredis'
+import { realClock } from '../time/clock.js'
+import { checkBackendOptions, contextLimits, openBackend, openRedisSessions, sessionOptions, type ServerContext, type ServerOptions } from './context.js'
 import { clientError, pathOf, registerErrorHandlers, routerError } from './errors.js'
 import { registerHealthRoute } from './health.js'
-import { BODY_LIMIT_BYTES, RATE_LIMIT_PER_SECOND } from './limits.js'
+import { BODY_LIMIT_BYTES, MAX_TOKENS, RATE_LIMIT_PER_SECOND } from './limits.js'
 import { connectionLimits, listenerOptions } from './listener.js'
 import { registerAuthRoutes } from './routes/auth.js'
 import { registerDataIdRoutes } from './routes/data-id.js'
 import { registerReadRoute } from './routes/read.js'
 import { registerOneRequestWrites, registerStructuredDataRoutes } from './routes/structured-data.js'
 import { registerWatchRoute } from './routes/watch.js'
-import type { Session } from './sessions.js'
+import { isPromise, type Session, type SessionStore } from './session-store.js'
+import { SessionRegistry } from './sessions.js'
 import { registerWebRoutes } from './web.js'
 
 declare module 'fastify' {
@@ -34,14 +37,22 @@ declare module 'fastify' {
   }
 }
 
+/** The prefix of the rate limiter's counters in Redis. */
+const RATE_LIMIT_REDIS_PREFIX = 'signalbox:rate:'
+
 /**
  * Builds the server (not yet listening): `await app.listen({ host, port })`.
- * The record backend is opened while the app gets ready (Redis is loaded then,
- * and only when `redisUrl` is given).
+ * The record backend is opened while the app gets ready. With `redisUrl`, the
+ * Redis client is loaded then (and only then), and records, tokens, handles
+ * and rate limits all live in Redis: any instance answers any request.
  */
 export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   checkBackendOptions(options)
-  const { budget, sessions } = createSessions(options)
+  const { budget, limits: sessionLimits } = sessionOptions(options)
+  // In memory, made now and answering at once; in Redis, opened while the app gets ready (below).
+  let sessions: SessionStore | undefined = options.redisUrl === undefined ? new SessionRegistry(budget, options.clock ?? realClock, sessionLimits) : undefined
+  let redis: Redis | undefined
+  const sessionsNow = (): SessionStore => sessions!
   const closing = new Subject<void>()
   const limits = contextLimits(options)
   let context: (ServerContext & { backend: BudgetedTable }) | undefined
@@ -67,12 +78,25 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
     strictPreflight: false,
   })
 
+  const redisUrl = options.redisUrl
+  if (redisUrl !== undefined) {
+    void app.register(async () => {
+      const store = await openRedisSessions(redisUrl, sessionLimits)
+      sessions = store
+      redis = store.redis
+    })
+  }
+
   const perSecond = checkCount('rateLimitPerSecond', options.rateLimitPerSecond ?? RATE_LIMIT_PER_SECOND, 0, 1e7)
   if (perSecond > 0) {
-    void app.register(rateLimit, {
+    // Options as a function: read when the plugin loads, after the Redis client above (then the counters are shared in Redis).
+    void app.register(rateLimit, () => ({
       max: perSecond,
       timeWindow: 1000,
-      cache: sessions.maxTokensHint,
+      ...(redis === undefined
+        ? { cache: sessionLimits.maxTokens ?? MAX_TOKENS }
+        : // Redis down: the request goes on, and fails with 503 at its session or record.
+          { redis, nameSpace: RATE_LIMIT_REDIS_PREFIX, skipOnError: true }),
       // request.ip is the client behind a trusted proxy (trustProxy), the socket's address otherwise.
       keyGenerator: (request) => bearerToken(request.headers.authorization) ?? request.ip,
       errorResponseBuilder: (_request, limit) => ({
@@ -80,22 +104,26 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
         errorCode: 429,
         description: `Too many requests: at most ${limit.max} a second per token (or per address without one); retry in ${Math.ceil(limit.ttl / 1000)} s`,
       }),
-    })
+    }))
   }
 
   // A request with a token must carry a valid one: an unknown, revoked or idle-expired token gets a bare 401, as from the Launcher.
-  // (Callback style: on the hot path of every request, it spares a promise.)
+  // (Callback style: on the hot path of every request, it spares a promise where the sessions answer at once, in memory.)
   app.addHook('onRequest', (request, reply, done) => {
     const header = request.headers.authorization
     if (header === undefined) return done()
     const token = bearerToken(header)
-    const session = token === undefined ? undefined : sessions.find(token)
-    if (session === undefined) {
-      void reply.code(401).send()
-      return
+    const admit = (session: Session | undefined): void => {
+      if (session === undefined) {
+        void reply.code(401).send()
+        return
+      }
+      request.session = session
+      done()
     }
-    request.session = session
-    done()
+    const found = token === undefined ? undefined : sessionsNow().find(token)
+    if (isPromise(found)) found.then(admit, done)
+    else admit(found)
   })
 
   const log = options.log
@@ -111,7 +139,7 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
     closing.complete()
   })
   app.addHook('onClose', async () => {
-    sessions.close()
+    await sessions?.close()
     // A backend the server made (Redis) closes with it; one passed in belongs to the caller.
     if (options.backend === undefined) await context?.backend.close()
     else context?.backend.release()
@@ -121,8 +149,8 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   if (options.webRoot !== undefined) registerWebRoutes(app, options.webRoot)
 
   void app.register(async (root) => {
-    const backend = await openBackend(options, budget, sessions)
-    const ready = { backend, sessions, budget, closing, ...limits }
+    const backend = await openBackend(options, budget, sessionsNow())
+    const ready = { backend, sessions: sessionsNow(), budget, closing, ...limits }
     context = ready
     registerHealthRoute(root, { context: () => ready, connections, startedAt: Date.now() })
     await root.register(

@@ -18,15 +18,20 @@ import { MemoryBudget, type BudgetShare } from './budget.js'
 import { BudgetedTable } from './budgeted-table.js'
 import type { ListenerOptions } from './listener.js'
 import { MAX_WATCHES, MAX_WATCHES_PER_TOKEN, MEMORY_BUDGET_BYTES, RECORD_BYTES_PER_ADDRESS, RECORD_BYTES_PER_TOKEN } from './limits.js'
+import type { RedisSessionStore } from './redis-sessions.js'
+import type { SessionStore } from './session-store.js'
 import { SessionRegistry, type SessionLimits } from './sessions.js'
 
 /** Options of `createServerApp`; all optional. */
 export interface ServerOptions extends SessionLimits, ListenerOptions {
   /** Where records live. Default: Redis at `redisUrl` if given, else a new {@link MemoryTable} on `clock`. */
   backend?: SharedTable
-  /** Keep records in Redis (`redis://host:port` or `rediss://`), shared with other instances using the same Redis. */
+  /**
+   * Keep records, tokens, handles and rate limits in Redis (`redis://host:port` or `rediss://`),
+   * shared with other instances using the same Redis: any instance answers any request (docs/deploy.md).
+   */
   redisUrl?: string
-  /** Times record expiry (with the default backend), the release of their bytes and idle tokens. Default: the wall clock. */
+  /** Times record expiry (with the default backend), the release of their bytes and idle tokens (in memory; Redis times its own). Default: the wall clock. */
   clock?: SignalingClock
   /** Lifetime of a record nobody removed, in ms, when the client names none. Default 10 minutes. */
   recordTtlMs?: number
@@ -61,7 +66,7 @@ export interface ServerOptions extends SessionLimits, ListenerOptions {
 /** What the routes share. */
 export interface ServerContext {
   backend: SharedTable
-  sessions: SessionRegistry
+  sessions: SessionStore
   budget: MemoryBudget
   recordTtlMs: number
   maxRecordTtlMs: number
@@ -72,8 +77,8 @@ export interface ServerContext {
   closing: Subject<void>
 }
 
-/** The memory budget and sessions of a new server, within the limits the options set. */
-export function createSessions(options: ServerOptions): { budget: MemoryBudget; sessions: SessionRegistry } {
+/** The memory budget of a new server and the limits of its sessions, checked: a bad option fails where the server is made. */
+export function sessionOptions(options: ServerOptions): { budget: MemoryBudget; limits: SessionLimits } {
   const budget = new MemoryBudget(checkCount('memoryBudgetBytes', options.memoryBudgetBytes ?? MEMORY_BUDGET_BYTES, 64 * 1024, 2 ** 40))
   const counts: [keyof SessionLimits, number, number][] = [
     ['maxHandlesPerToken', 1, 1e6],
@@ -86,7 +91,19 @@ export function createSessions(options: ServerOptions): { budget: MemoryBudget; 
   const limits: SessionLimits = {}
   for (const [name, min, max] of counts) if (options[name] !== undefined) limits[name] = checkCount(name, options[name], min, max)
   if (options.tokenIdleMs !== undefined) limits.tokenIdleMs = checkMs('tokenIdleMs', options.tokenIdleMs, 1)
+  return { budget, limits }
+}
+
+/** The memory budget and the in-process sessions of a new server (the memory server's), within the limits the options set. */
+export function createSessions(options: ServerOptions): { budget: MemoryBudget; sessions: SessionRegistry } {
+  const { budget, limits } = sessionOptions(options)
   return { budget, sessions: new SessionRegistry(budget, options.clock ?? realClock, limits) }
+}
+
+/** Sessions in Redis at `url`: the Redis client is loaded now, on demand, as the Redis record backend is. */
+export async function openRedisSessions(url: string, limits: SessionLimits): Promise<RedisSessionStore> {
+  const { RedisSessionStore } = await import('./redis-sessions.js')
+  return new RedisSessionStore({ url, ...limits })
 }
 
 /** The limits of the context, checked: a bad option fails where the server is made. */
@@ -128,7 +145,7 @@ function checkRedisUrl(url: unknown): void {
 }
 
 /** The backend the options ask for (the one given, Redis loaded now on demand at `redisUrl`, or memory), charged to `budget`. */
-export async function openBackend(options: ServerOptions, budget: MemoryBudget, sessions: SessionRegistry): Promise<BudgetedTable> {
+export async function openBackend(options: ServerOptions, budget: MemoryBudget, sessions: Pick<SessionStore, 'addressOf'>): Promise<BudgetedTable> {
   const clock = options.clock ?? realClock
   const perToken = options.recordBytesPerToken ?? RECORD_BYTES_PER_TOKEN
   const perAddress = options.recordBytesPerAddress ?? RECORD_BYTES_PER_ADDRESS

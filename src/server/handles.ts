@@ -51,7 +51,8 @@ export function handleCost(handle: Handle): number {
 /** Bits of a handle id: numbers, as the Launcher's were, random so that nobody guesses another's. */
 const HANDLE_ID_BITS_HIGH = 0x1fffff
 
-function randomHandleId(): number {
+/** A new random handle id (a safe integer above 0). */
+export function randomHandleId(): number {
   const [high, low] = crypto.getRandomValues(new Uint32Array(2)) as unknown as [number, number]
   return (high & HANDLE_ID_BITS_HIGH) * 2 ** 32 + low || 1
 }
@@ -63,8 +64,26 @@ export interface HandleBudget {
   maxBytes: number
 }
 
+/** A value, or a promise of it: the memory tables answer at once, the Redis ones after a round trip. */
+export type MaybePromise<T> = T | Promise<T>
+
+/**
+ * What the routes do with the handles of a session, wherever they are held:
+ * in this process ({@link HandleTable}) or in Redis (redis-handles.ts).
+ */
+export interface Handles {
+  /** Stores `handle` and returns its new id. */
+  add(handle: Handle): MaybePromise<number>
+  /** The handle with `id` when it is of `kind` (marked as just used); a Launcher error naming the kind otherwise. */
+  get<K extends Handle['kind']>(id: number, kind: K): MaybePromise<Extract<Handle, { kind: K }>>
+  /** Replaces structured-data handle `id` with `handle` (its new data, version or owner). */
+  replace(id: number, handle: StructuredDataHandle): MaybePromise<void>
+  /** Drops the handle `id` of `kind`; a Launcher error when there is none. */
+  drop(id: number, kind: Handle['kind']): MaybePromise<void>
+}
+
 /** The handles of one session; see the module's description. */
-export class HandleTable {
+export class HandleTable implements Handles {
   private readonly handles: LRUCache<number, Handle>
 
   /**
@@ -97,7 +116,7 @@ export class HandleTable {
   /** Stores `handle` and returns its new id, forgetting the least recently used handles when full; NetworkFull when the server has no room. */
   add(handle: Handle): number {
     const cost = handleCost(handle)
-    if (cost > this.charge.maxBytes) throw tooLarge(cost, this.charge.maxBytes)
+    if (cost > this.charge.maxBytes) throw handleTooLarge(cost, this.charge.maxBytes)
     this.charge.budget.reserve(cost)
     while (this.handles.size >= this.capacity) this.handles.pop()
     let id = randomHandleId()
@@ -115,12 +134,22 @@ export class HandleTable {
 
   /** Replaces the data of structured-data handle `id` (re-charging its bytes). */
   setData(id: number, data: string): void {
-    const updated = { ...this.get(id, 'structuredData'), data }
-    const cost = handleCost(updated)
-    if (cost > this.charge.maxBytes) throw tooLarge(cost, this.charge.maxBytes)
+    this.replace(id, { ...this.get(id, 'structuredData'), data })
+  }
+
+  /** Replaces structured-data handle `id` with `handle`, re-charging its bytes; a Launcher error when there is none. */
+  replace(id: number, handle: StructuredDataHandle): void {
+    const current = this.get(id, 'structuredData')
+    // Same bytes (a save's new version or owner): changed where it is, nothing to re-charge.
+    if (current.data === handle.data && current.name === handle.name) {
+      Object.assign(current, handle)
+      return
+    }
+    const cost = handleCost(handle)
+    if (cost > this.charge.maxBytes) throw handleTooLarge(cost, this.charge.maxBytes)
     this.charge.budget.reserve(cost)
     this.handles.delete(id)
-    this.handles.set(id, updated)
+    this.handles.set(id, { ...handle })
   }
 
   /** Drops the handle `id` of `kind`; a Launcher error when there is none. */
@@ -135,11 +164,13 @@ export class HandleTable {
   }
 }
 
-function tooLarge(cost: number, maxBytes: number): LauncherError {
+/** The NetworkFull answer to a handle larger than a token may hold at all. */
+export function handleTooLarge(cost: number, maxBytes: number): LauncherError {
   return launcherError(LAUNCHER_CODES.NETWORK_FULL, `${LAUNCHER_CODES.NETWORK_FULL.description}: a handle of ${cost} bytes is above this token's ${maxBytes} bytes for handles`)
 }
 
-function invalidHandle(kind: Handle['kind']): LauncherError {
+/** The Launcher's answer to a handle id that names no handle of `kind`. */
+export function invalidHandle(kind: Handle['kind']): LauncherError {
   if (kind === 'dataId') return launcherError(LAUNCHER_CODES.INVALID_DATA_ID_HANDLE)
   if (kind === 'cipherOpts') return launcherError(LAUNCHER_CODES.INVALID_CIPHER_OPT_HANDLE)
   return launcherError(LAUNCHER_CODES.INVALID_STRUCT_DATA_HANDLE)

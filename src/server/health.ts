@@ -23,12 +23,18 @@ export function registerHealthRoute(
 ): void {
   app.get('/health', async (_request, reply) => {
     const { backend, sessions, budget } = state.context()
+    let held = { tokens: 0 as number | null, handles: null as number | null, handleBytes: null as number | null }
+    try {
+      held = await withTimeout(Promise.resolve(sessions.counts()))
+    } catch {
+      held.tokens = null
+    }
     const counts = {
       uptimeMs: Date.now() - state.startedAt,
-      tokens: sessions.size,
-      handles: sessions.openHandles,
+      tokens: held.tokens,
+      handles: held.handles,
       connections: state.connections.open,
-      memory: { budgetBytes: budget.totalBytes, usedBytes: budget.usedBytes, recordBytes: backend.bytes, handleBytes: sessions.handleBytes },
+      memory: { budgetBytes: budget.totalBytes, usedBytes: budget.usedBytes, recordBytes: backend.bytes, handleBytes: held.handleBytes },
     }
     try {
       const records = await withTimeout(backend.get(PROBE_ADDRESS).then(() => backend.count()))

@@ -23,20 +23,16 @@ import {
   TOKEN_IDLE_MS,
 } from './limits.js'
 
+import type { Session, SessionCounts, SessionStore } from './session-store.js'
+
 export type { CipherOptsHandle, DataIdHandle, Handle, StructuredDataHandle } from './handles.js'
 export { HandleTable } from './handles.js'
 export { MAX_ANONYMOUS_HANDLES, MAX_HANDLES_PER_TOKEN, MAX_TOKENS } from './limits.js'
+export type { Session, SessionStore } from './session-store.js'
 
-/** One authorised app: its token, permissions, owner identity and handles. */
-export interface Session {
-  token: string
-  app: LauncherApp
-  permissions: string[]
-  /** The owner of the records this session creates. */
-  owner: string
+/** A session of this process: its handles here, and when it was last used. */
+export interface MemorySession extends Session {
   handles: HandleTable
-  /** The address it was granted to (its share of {@link SessionLimits.maxTokensPerAddress}). */
-  address: string
   /** When it was last used, on the registry's clock. */
   lastUsedAt: number
 }
@@ -59,14 +55,36 @@ export interface SessionLimits {
   tokenIdleMs?: number
 }
 
-const MINUTE_MS = 60_000
+/** One minute in ms: the window of {@link SessionLimits.newTokensPerAddressPerMinute}. */
+export const MINUTE_MS = 60_000
 
-/** Every session, and the handle table of requests without a token. */
-export class SessionRegistry {
+/** The limits of a session store, each given or its default. */
+export function sessionLimits(limits: SessionLimits): Required<SessionLimits> {
+  return {
+    maxHandlesPerToken: limits.maxHandlesPerToken ?? MAX_HANDLES_PER_TOKEN,
+    handleBytesPerToken: limits.handleBytesPerToken ?? HANDLE_BYTES_PER_TOKEN,
+    maxAnonymousHandles: limits.maxAnonymousHandles ?? MAX_ANONYMOUS_HANDLES,
+    maxTokens: limits.maxTokens ?? MAX_TOKENS,
+    maxTokensPerAddress: limits.maxTokensPerAddress ?? MAX_TOKENS_PER_ADDRESS,
+    newTokensPerAddressPerMinute: limits.newTokensPerAddressPerMinute ?? MAX_NEW_TOKENS_PER_ADDRESS_PER_MINUTE,
+    tokenIdleMs: limits.tokenIdleMs ?? TOKEN_IDLE_MS,
+  }
+}
+
+/** Bytes of the handles of requests without a token: as many as four tokens hold. */
+export const ANONYMOUS_HANDLE_BYTES_FACTOR = 4
+
+/** A new token: 32 random bytes, base64url. */
+export function newToken(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')
+}
+
+/** Every session in this process, and the handle table of requests without a token (the memory server's {@link SessionStore}). */
+export class SessionRegistry implements SessionStore {
   /** Handles of requests that carry no token (public reads). */
   readonly anonymous: HandleTable
-  private readonly sessions = new Map<string, Session>()
-  private readonly byOwner = new Map<string, Session>()
+  private readonly sessions = new Map<string, MemorySession>()
+  private readonly byOwner = new Map<string, MemorySession>()
   private readonly perAddress = new Map<string, { live: number; windowStart: number; granted: number }>()
   private readonly limits: Required<SessionLimits>
   private sweepTimer: unknown
@@ -81,16 +99,8 @@ export class SessionRegistry {
     private readonly clock: SignalingClock,
     limits: SessionLimits = {},
   ) {
-    this.limits = {
-      maxHandlesPerToken: limits.maxHandlesPerToken ?? MAX_HANDLES_PER_TOKEN,
-      handleBytesPerToken: limits.handleBytesPerToken ?? HANDLE_BYTES_PER_TOKEN,
-      maxAnonymousHandles: limits.maxAnonymousHandles ?? MAX_ANONYMOUS_HANDLES,
-      maxTokens: limits.maxTokens ?? MAX_TOKENS,
-      maxTokensPerAddress: limits.maxTokensPerAddress ?? MAX_TOKENS_PER_ADDRESS,
-      newTokensPerAddressPerMinute: limits.newTokensPerAddressPerMinute ?? MAX_NEW_TOKENS_PER_ADDRESS_PER_MINUTE,
-      tokenIdleMs: limits.tokenIdleMs ?? TOKEN_IDLE_MS,
-    }
-    const anonymousBytes = this.limits.handleBytesPerToken * 4
+    this.limits = sessionLimits(limits)
+    const anonymousBytes = this.limits.handleBytesPerToken * ANONYMOUS_HANDLE_BYTES_FACTOR
     this.anonymous = new HandleTable(this.limits.maxAnonymousHandles, { budget, maxBytes: anonymousBytes })
     this.scheduleSweep()
   }
@@ -103,6 +113,11 @@ export class SessionRegistry {
   /** How many tokens are valid. */
   get size(): number {
     return this.sessions.size
+  }
+
+  /** What `/health` reports. */
+  counts(): SessionCounts {
+    return { tokens: this.size, handles: this.openHandles, handleBytes: this.handleBytes }
   }
 
   /** How many handles are open across all sessions. */
@@ -125,7 +140,7 @@ export class SessionRegistry {
   }
 
   /** Starts a session for `app` owned by `owner`, granted to `address`; 429 when the table, or the address's share, is full. */
-  open(app: LauncherApp, permissions: string[], owner: string, address: string): Session {
+  open(app: LauncherApp, permissions: string[], owner: string, address: string): MemorySession {
     const now = this.clock.now()
     const quota = this.quotaOf(address, now)
     if (this.sessions.size >= this.limits.maxTokens) throw tooManyTokens(`the server holds its limit of ${this.limits.maxTokens} tokens`, this.limits.tokenIdleMs)
@@ -133,16 +148,16 @@ export class SessionRegistry {
     if (quota.granted >= this.limits.newTokensPerAddressPerMinute) throw tooManyTokens(`your address got its ${this.limits.newTokensPerAddressPerMinute} new tokens this minute`, MINUTE_MS)
     quota.live++
     quota.granted++
-    const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')
+    const token = newToken()
     const handles = new HandleTable(this.limits.maxHandlesPerToken, { budget: this.budget, maxBytes: this.limits.handleBytesPerToken })
-    const session: Session = { token, app, permissions, owner, handles, address, lastUsedAt: now }
+    const session: MemorySession = { token, app, permissions, owner, handles, address, lastUsedAt: now }
     this.sessions.set(token, session)
     this.byOwner.set(owner, session)
     return session
   }
 
   /** The session of `token`, marked as just used; undefined when unknown, revoked or idle past its time. */
-  find(token: string): Session | undefined {
+  find(token: string): MemorySession | undefined {
     const session = this.sessions.get(token)
     if (session === undefined) return undefined
     const now = this.clock.now()

@@ -19,7 +19,7 @@ export function registerAuthRoutes(api: FastifyInstance, context: ServerContext)
   api.post(`/${LAUNCHER_ROUTES.auth}`, async (request) => {
     if (key !== undefined && !hasKey(request, key)) throw wrongAuthKey()
     const { app, permissions } = parseRequest(authBody, request.body)
-    const session = context.sessions.open(app, permissions, await context.backend.newOwner(), request.ip)
+    const session = await context.sessions.open(app, permissions, await context.backend.newOwner(), request.ip)
     return { token: session.token, permissions: session.permissions }
   })
 
@@ -30,7 +30,7 @@ export function registerAuthRoutes(api: FastifyInstance, context: ServerContext)
 
   api.delete(`/${LAUNCHER_ROUTES.auth}`, async (request, reply) => {
     if (request.session === null) throw unauthorised()
-    context.sessions.revoke(request.session.token)
+    await context.sessions.revoke(request.session.token)
     return reply.code(200).send()
   })
 }

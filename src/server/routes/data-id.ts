@@ -20,30 +20,30 @@ const SERIALISED_PREFIX = 'signalbox-id-1:'
 export function registerDataIdRoutes(api: FastifyInstance, context: ServerContext): void {
   api.post(`/${LAUNCHER_ROUTES.dataId}`, async (request) => {
     const { name, typeTag } = parseRequest(dataIdBody, request.body)
-    return { handleId: handlesOf(request, context).add({ kind: 'dataId', name, typeTag }) }
+    return { handleId: await handlesOf(request, context).add({ kind: 'dataId', name, typeTag }) }
   })
 
   api.delete<HandleParams>(`/${LAUNCHER_ROUTES.dataIdHandle}`, async (request, reply) => {
-    handlesOf(request, context).drop(handleIdParam(request.params.handleId), 'dataId')
+    await handlesOf(request, context).drop(handleIdParam(request.params.handleId), 'dataId')
     return reply.code(200).send()
   })
 
   api.get<HandleParams>(`/${LAUNCHER_ROUTES.dataIdHandle}`, async (request, reply) => {
-    const { name, typeTag } = handlesOf(request, context).get(handleIdParam(request.params.handleId), 'dataId')
+    const { name, typeTag } = await handlesOf(request, context).get(handleIdParam(request.params.handleId), 'dataId')
     return reply.type('application/octet-stream').send(Buffer.from(SERIALISED_PREFIX + JSON.stringify({ name, typeTag })))
   })
 
-  api.post(`/${LAUNCHER_ROUTES.dataIdDeserialise}`, async (request) => ({ handleId: handlesOf(request, context).add(deserialise(request.body)) }))
+  api.post(`/${LAUNCHER_ROUTES.dataIdDeserialise}`, async (request) => ({ handleId: await handlesOf(request, context).add(deserialise(request.body)) }))
 
   api.get<{ Params: { encType: string; keyHandle?: string } }>(`/${LAUNCHER_ROUTES.cipherOpts}`, async (request) => {
     const encryption = request.params.encType.toUpperCase()
     if (encryption === 'SYMMETRIC' || encryption === 'ANONYMOUS') throw unsupportedEncryption(encryption)
     if (encryption !== 'PLAIN') throw badRequest('Invalid encryption type: use PLAIN')
-    return { handleId: handlesOf(request, context).add({ kind: 'cipherOpts', encryption: 'PLAIN' }) }
+    return { handleId: await handlesOf(request, context).add({ kind: 'cipherOpts', encryption: 'PLAIN' }) }
   })
 
   api.delete<HandleParams>(`/${LAUNCHER_ROUTES.cipherOptsHandle}`, async (request, reply) => {
-    handlesOf(request, context).drop(handleIdParam(request.params.handleId), 'cipherOpts')
+    await handlesOf(request, context).drop(handleIdParam(request.params.handleId), 'cipherOpts')
     return reply.code(200).send()
   })
 }

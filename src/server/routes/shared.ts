@@ -10,8 +10,8 @@ import { LOW_LEVEL_API, TTL_HEADER } from '../../launcher/api.js'
 import { LAUNCHER_CODES, launcherError, lowLevelApiNotGranted, unauthorised } from '../../launcher/errors.js'
 import type { ServerContext } from '../context.js'
 import { cipherOptsSchema, parseRequest, ttlSchema } from '../requests.js'
-import type { HandleTable } from '../handles.js'
-import type { Session } from '../sessions.js'
+import type { Handles } from '../handles.js'
+import type { Session } from '../session-store.js'
 
 /** The session of a write: 401 without a token, 403 without `LOW_LEVEL_API`. */
 export function requireWriter(request: FastifyRequest): Session {
@@ -22,7 +22,7 @@ export function requireWriter(request: FastifyRequest): Session {
 }
 
 /** The handles a request works with: its token's, or the shared table of requests without one. */
-export function handlesOf(request: FastifyRequest, context: ServerContext): HandleTable {
+export function handlesOf(request: FastifyRequest, context: ServerContext): Handles {
   return request.session?.handles ?? context.sessions.anonymous
 }
 
@@ -34,9 +34,9 @@ export function ttlOf(request: FastifyRequest, context: ServerContext): number {
 }
 
 /** Accepts no cipher options (plain) or a plain cipher-opts handle of this session; -1517 otherwise. */
-export function checkCipherOpts(value: unknown, handles: HandleTable): void {
+export async function checkCipherOpts(value: unknown, handles: Handles): Promise<void> {
   const id = v.parse(cipherOptsSchema, value)
-  if (id !== undefined) handles.get(id, 'cipherOpts')
+  if (id !== undefined) await handles.get(id, 'cipherOpts')
 }
 
 /** The reply to a request for an encryption signalbox does not offer. */

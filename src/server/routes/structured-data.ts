@@ -22,7 +22,7 @@ import {
   serialisedStructuredDataBody,
   updateBody,
 } from '../requests.js'
-import type { HandleTable, StructuredDataHandle } from '../handles.js'
+import type { Handles, StructuredDataHandle } from '../handles.js'
 import { checkCipherOpts, handlesOf, requireWriter, ttlOf } from './shared.js'
 
 type HandleParams = { Params: { handleId: string } }
@@ -32,8 +32,11 @@ const SERIALISED_PREFIX = 'signalbox-sd-1:'
 /** Registers the structured-data endpoints. */
 export function registerStructuredDataRoutes(api: FastifyInstance, context: ServerContext): void {
   const { backend } = context
-  const structuredData = (request: FastifyRequest<HandleParams>, table: HandleTable = handlesOf(request, context)) =>
+  const structuredData = async (request: FastifyRequest<HandleParams>, table: Handles = handlesOf(request, context)) =>
     table.get(handleIdParam(request.params.handleId), 'structuredData')
+  /** Writes back what a save changed in the handle (its version and owner). */
+  const saved = (request: FastifyRequest<HandleParams>, table: Handles, handle: StructuredDataHandle) =>
+    table.replace(handleIdParam(request.params.handleId), handle)
   const isOwner = (request: FastifyRequest, handle: StructuredDataHandle) =>
     request.session !== null && handle.owner === request.session.owner
   const metadata = (request: FastifyRequest, handle: StructuredDataHandle) => ({
@@ -45,9 +48,9 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
   const create = async (request: FastifyRequest) => {
     const session = requireWriter(request)
     const { name, typeTag, cipherOpts, data } = parseRequest(createBody, request.body)
-    checkCipherOpts(cipherOpts, session.handles)
+    await checkCipherOpts(cipherOpts, session.handles)
     checkDataSize(data)
-    return { handleId: session.handles.add({ kind: 'structuredData', name, typeTag, data, version: 0, owner: session.owner }) }
+    return { handleId: await session.handles.add({ kind: 'structuredData', name, typeTag, data, version: 0, owner: session.owner }) }
   }
   // With the Launcher's trailing slash (as safe-js sends it), and without.
   api.post(`/${ROUTES.structuredData}`, create)
@@ -55,16 +58,15 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
 
   api.put<HandleParams>(`/${ROUTES.structuredDataItem}`, async (request, reply) => {
     const session = requireWriter(request)
-    const handle = structuredData(request, session.handles)
+    const handle = await structuredData(request, session.handles)
     const entry = await backend.create(recordAddress(handle.typeTag, handle.name), handle.data, session.owner, ttlOf(request, context))
-    handle.version = entry.version
-    handle.owner = session.owner
+    await saved(request, session.handles, { ...handle, version: entry.version, owner: session.owner })
     return reply.code(200).send()
   })
 
   api.get<{ Params: { dataIdHandle: string } }>(`/${ROUTES.structuredDataFromDataId}`, async (request) => {
     const handles = handlesOf(request, context)
-    const dataId = handles.get(handleIdParam(request.params.dataIdHandle), 'dataId')
+    const dataId = await handles.get(handleIdParam(request.params.dataIdHandle), 'dataId')
     const entry = await backend.get(recordAddress(dataId.typeTag, dataId.name))
     if (entry === null) throw launcherError(LAUNCHER_CODES.NO_SUCH_DATA)
     const handle: StructuredDataHandle = {
@@ -75,23 +77,23 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
       version: entry.version,
       owner: entry.owner,
     }
-    return { handleId: handles.add(handle), ...metadata(request, handle) }
+    return { handleId: await handles.add(handle), ...metadata(request, handle) }
   })
 
-  api.get<HandleParams>(`/${ROUTES.metadata}`, async (request) => metadata(request, structuredData(request)))
+  api.get<HandleParams>(`/${ROUTES.metadata}`, async (request) => metadata(request, await structuredData(request)))
 
   api.get<HandleParams>(`/${ROUTES.dataIdOf}`, async (request) => {
-    const handle = structuredData(request)
-    return { handleId: handlesOf(request, context).add({ kind: 'dataId', name: handle.name, typeTag: handle.typeTag }) }
+    const handle = await structuredData(request)
+    return { handleId: await handlesOf(request, context).add({ kind: 'dataId', name: handle.name, typeTag: handle.typeTag }) }
   })
 
   api.get<HandleParams>(`/${ROUTES.validateSize}`, async (request) => {
-    const valid = Buffer.byteLength(structuredData(request).data, 'base64') <= MAX_STRUCTURED_DATA_BYTES
+    const valid = Buffer.byteLength((await structuredData(request)).data, 'base64') <= MAX_STRUCTURED_DATA_BYTES
     return { isValid: valid, valid }
   })
 
   api.get<HandleParams>(`/${ROUTES.serialise}`, async (request, reply) => {
-    const { name, typeTag, data, version } = structuredData(request)
+    const { name, typeTag, data, version } = await structuredData(request)
     const bytes = Buffer.from(SERIALISED_PREFIX + JSON.stringify({ name, typeTag, data, version }))
     return reply.type('application/octet-stream').send(bytes)
   })
@@ -100,41 +102,41 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
     const handle = deserialise(request.body)
     const entry = await backend.get(recordAddress(handle.typeTag, handle.name))
     handle.owner = entry?.owner ?? null
-    return { handleId: handlesOf(request, context).add(handle), isOwner: isOwner(request, handle), version: handle.version }
+    return { handleId: await handlesOf(request, context).add(handle), isOwner: isOwner(request, handle), version: handle.version }
   })
 
   api.get<{ Params: { handleId: string; version?: string } }>(`/${ROUTES.structuredDataRead}`, async (request, reply) => {
-    const handle = structuredData(request)
+    const handle = await structuredData(request)
     return reply.type('application/octet-stream').send(Buffer.from(handle.data, 'base64'))
   })
 
   api.patch<HandleParams>(`/${ROUTES.structuredDataItem}`, async (request, reply) => {
     const session = requireWriter(request)
-    const handle = structuredData(request, session.handles)
+    const handle = await structuredData(request, session.handles)
     const body = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : request.body
     const { data, cipherOpts } = parseRequest(updateBody, body)
-    checkCipherOpts(cipherOpts, session.handles)
+    await checkCipherOpts(cipherOpts, session.handles)
     checkDataSize(data)
-    session.handles.setData(handleIdParam(request.params.handleId), data)
+    await session.handles.replace(handleIdParam(request.params.handleId), { ...handle, data })
     return reply.code(200).send()
   })
 
   api.post<HandleParams>(`/${ROUTES.structuredDataItem}`, async (request, reply) => {
     const session = requireWriter(request)
-    const handle = structuredData(request, session.handles)
+    const handle = await structuredData(request, session.handles)
     const entry = await backend.update(recordAddress(handle.typeTag, handle.name), handle.data, session.owner, ttlOf(request, context))
-    handle.version = entry.version
+    await saved(request, session.handles, { ...handle, version: entry.version })
     return reply.code(200).send()
   })
 
   api.delete<HandleParams>(`/${ROUTES.dropStructuredData}`, async (request, reply) => {
-    handlesOf(request, context).drop(handleIdParam(request.params.handleId), 'structuredData')
+    await handlesOf(request, context).drop(handleIdParam(request.params.handleId), 'structuredData')
     return reply.code(200).send()
   })
 
   api.delete<HandleParams>(`/${ROUTES.structuredDataItem}`, async (request, reply) => {
     const session = requireWriter(request)
-    const handle = structuredData(request, session.handles)
+    const handle = await structuredData(request, session.handles)
     const address = recordAddress(handle.typeTag, handle.name)
     if ((await backend.get(address)) === null) throw launcherError(LAUNCHER_CODES.MUTATION_NO_SUCH_DATA)
     await backend.remove(address, session.owner)
@@ -154,15 +156,15 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
  */
 export function registerOneRequestWrites(api: FastifyInstance, context: ServerContext): void {
   const { backend } = context
-  const parse = (request: FastifyRequest) => {
+  const parse = async (request: FastifyRequest) => {
     const session = requireWriter(request)
     const { name, typeTag, cipherOpts, data } = parseRequest(createBody, request.body)
-    checkCipherOpts(cipherOpts, session.handles)
+    await checkCipherOpts(cipherOpts, session.handles)
     checkDataSize(data)
     return { session, address: recordAddress(typeTag, name), data }
   }
   api.post(`/${ROUTES.createAndSave}`, async (request) => {
-    const { session, address, data } = parse(request)
+    const { session, address, data } = await parse(request)
     try {
       await backend.create(address, data, session.owner, ttlOf(request, context))
       return { created: true }
@@ -174,7 +176,7 @@ export function registerOneRequestWrites(api: FastifyInstance, context: ServerCo
     }
   })
   api.post(`/${ROUTES.updateAndSave}`, async (request) => {
-    const { session, address, data } = parse(request)
+    const { session, address, data } = await parse(request)
     await backend.update(address, data, session.owner, ttlOf(request, context))
     return { updated: true }
   })

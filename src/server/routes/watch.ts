@@ -31,7 +31,7 @@ export function registerWatchRoute(api: FastifyInstance, context: ServerContext)
     `/${LAUNCHER_ROUTES.watch}`,
     async (request) => {
       const { since, timeoutMs } = parseRequest(watchQuery, request.query)
-      const dataId = handlesOf(request, context).get(handleIdParam(request.params.dataIdHandle), 'dataId')
+      const dataId = await handlesOf(request, context).get(handleIdParam(request.params.dataIdHandle), 'dataId')
       const address = recordAddress(dataId.typeTag, dataId.name)
       if (since === undefined) return answerOf(await context.backend.get(address))
       const waitMs = timeoutMs ?? WATCH_WAIT_MS
