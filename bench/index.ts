@@ -20,6 +20,7 @@ import { measureThroughput } from './throughput.js'
 import { formatBundleSizes, measureBundleSize } from './bundle-size.js'
 import { measureTimeToFullMesh } from './rooms.js'
 import { browserRunsFrom, runBrowserSection } from './browser/index.js'
+import { formatSessions, measureSessions } from './sessions.js'
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -154,6 +155,11 @@ progress('time to full mesh')
 const mesh = await measureTimeToFullMesh(undefined, quick ? 1 : undefined)
 for (const row of mesh) console.log(`${`timeToFullMesh${row.participants}`.padEnd(26)}${String(row.medianMs).padStart(10)}  ${row.participants} participants, full mesh (samples ${row.samples.join(', ')} ms)`)
 
+// Sessions in Redis (bench/sessions.ts): reads against the memory server, handshakes through two instances against one.
+console.log('')
+const sessions = await measureSessions(record, quick, progress)
+if (sessions !== null) console.log(formatSessions(sessions))
+
 // The browser bundle of a minimal app, beside PeerJS's prebuilt peerjs.min.js.
 console.log('')
 progress('browser bundle size')
@@ -165,5 +171,5 @@ console.log('')
 const browserSection = await runBrowserSection(browserRunsFrom(args))
 const browserFigures = browserSection ?? { browser: null, peerjs: null }
 
-if (json) console.log(JSON.stringify({ ...figures, timeToFullMesh: Object.fromEntries(mesh.map((row) => [row.participants, row.medianMs])), bundle, ...browserFigures, targets: Object.fromEntries(targets.map(([name, , pass]) => [name, pass])) }))
+if (json) console.log(JSON.stringify({ ...figures, timeToFullMesh: Object.fromEntries(mesh.map((row) => [row.participants, row.medianMs])), bundle, ...browserFigures, sessions, targets: Object.fromEntries(targets.map(([name, , pass]) => [name, pass])) }))
 process.exit(0)
