@@ -8,7 +8,7 @@
  */
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { Subject } from 'rxjs'
 import { API_PREFIX, AUTH_KEY_HEADER, bearerToken, TTL_HEADER } from '../launcher/api.js'
 import { checkCount } from '../validate.js'
@@ -113,17 +113,9 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
     const header = request.headers.authorization
     if (header === undefined) return done()
     const token = bearerToken(header)
-    const admit = (session: Session | undefined): void => {
-      if (session === undefined) {
-        void reply.code(401).send()
-        return
-      }
-      request.session = session
-      done()
-    }
     const found = token === undefined ? undefined : sessionsNow().find(token)
-    if (isPromise(found)) found.then(admit, done)
-    else admit(found)
+    if (isPromise(found)) found.then((session) => admit(request, reply, done, session), done)
+    else admit(request, reply, done, found)
   })
 
   const log = options.log
@@ -168,4 +160,14 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
     )
   })
   return app
+}
+
+/** Lets a request with a valid token on (its session on the request), or answers a bare 401 as the Launcher did. */
+function admit(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void, session: Session | undefined): void {
+  if (session === undefined) {
+    void reply.code(401).send()
+    return
+  }
+  request.session = session
+  done()
 }
