@@ -92,6 +92,39 @@ describe.runIf(redisAvailable)('limits and restarts with sessions in Redis', () 
     }
   })
 
+  it('keeps each token to its handle bytes in Redis: the least recently used go, a handle above them all is NetworkFull', async () => {
+    const cluster = await startCluster(redis.url, { handleBytesPerToken: 1024 })
+    try {
+      const { body } = await call(cluster.proxy.url, 'POST', 'auth', undefined, { app: APP, permissions: ['LOW_LEVEL_API'] })
+      const token = body!['token'] as string
+      const create = (fill: number, bytes: number) =>
+        call(cluster.proxy.url, 'POST', 'structured-data', token, { name: Buffer.alloc(32, fill).toString('base64'), typeTag: 500, data: Buffer.alloc(bytes, fill).toString('base64') })
+      // Each costs about 256 + 44 + 400 bytes: the second pushes the first out.
+      const first = await create(1, 300)
+      const second = await create(2, 300)
+      const metadata = async (handle: { body: Record<string, unknown> | null }) =>
+        (await call(cluster.proxy.url, 'GET', `structured-data/metadata/${String(handle.body!['handleId'])}`, token)).status
+      expect([await metadata(first), await metadata(second)]).toEqual([400, 200])
+      const huge = await create(3, 2048)
+      expect([huge.status, huge.body!['errorCode']]).toEqual([400, -27])
+    } finally {
+      await cluster.close()
+    }
+  })
+
+  it('answers 503 (NetworkOther) to a request with a token while Redis is down, not 401 nor 500', async () => {
+    const own = await startRedis()
+    const cluster = await startCluster(own.url)
+    try {
+      const { body } = await call(cluster.proxy.url, 'POST', 'auth', undefined, { app: APP, permissions: [] })
+      await own.stop()
+      const answer = await call(cluster.instances[0]!.url, 'GET', 'auth', body!['token'] as string)
+      expect([answer.status, answer.body!['errorCode']]).toEqual([503, -19])
+    } finally {
+      await cluster.close()
+    }
+  })
+
   it('shares the per-address request rate between the instances', async () => {
     const cluster = await startCluster(redis.url, { rateLimitPerSecond: RATE_PER_SECOND })
     try {
