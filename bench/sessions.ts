@@ -103,25 +103,33 @@ export async function measureSessions(record: string, quick: boolean, progress: 
   }
   const seconds = quick ? 2 : 5
   const redis = await startRedis()
+  // Every child started, stopped whatever happens (a failed run leaves no server behind).
+  const children = new Set<ServerChild>()
+  const start = async (redisUrl: string | undefined) => {
+    const child = await startServer(redisUrl)
+    children.add(child)
+    return child
+  }
+  const stop = async (child: ServerChild) => {
+    children.delete(child)
+    await child.stop()
+  }
   try {
     progress(`sessions: reads with a token, ${READ_CONNECTIONS} connections, ${seconds} s each (memory, then Redis)`)
-    const memoryServer = await startServer(undefined)
+    const memoryServer = await start(undefined)
     const memory = await readLoad(memoryServer.url, record, seconds)
-    await memoryServer.stop()
-    const redisServer = await startServer(redis.url)
+    await stop(memoryServer)
+    const redisServer = await start(redis.url)
     const held = await readLoad(redisServer.url, record, seconds)
 
     progress(`sessions: handshakes per second, ${HANDSHAKE_PAIRS} at once, ${seconds} s each (one instance, then two, behind round robin)`)
     const port = (url: string) => Number(new URL(url).port)
     const one = await startRoundRobinProxy([port(redisServer.url)])
-    const oneRate = await handshakeRate(one.url, record, seconds)
-    await one.close()
-    const second = await startServer(redis.url)
+    const oneRate = await handshakeRate(one.url, record, seconds).finally(() => one.close())
+    const second = await start(redis.url)
     const two = await startRoundRobinProxy([port(redisServer.url), port(second.url)])
-    const twoRate = await handshakeRate(two.url, record, seconds)
+    const twoRate = await handshakeRate(two.url, record, seconds).finally(() => two.close())
     const loadAverage = round(loadavg()[0]!, 2)
-    await two.close()
-    await Promise.all([redisServer.stop(), second.stop()])
 
     const readRatio = round(held.readsPerSec / memory.readsPerSec, 2)
     const handshakeRatio = round(twoRate / oneRate, 2)
@@ -140,6 +148,7 @@ export async function measureSessions(record: string, quick: boolean, progress: 
       targets: { readRatio: readRatio >= SESSIONS_TARGETS.readRatio, handshakeRatio: handshakeRatio >= SESSIONS_TARGETS.handshakeRatio },
     }
   } finally {
+    await Promise.all([...children].map((child) => stop(child)))
     await redis.stop()
   }
 }

@@ -32,6 +32,16 @@ export interface RoundRobinProxy {
 const MAX_BODY_BYTES = 1024 * 1024
 /** Most connections the proxy keeps open to each instance. */
 const MAX_UPSTREAM_SOCKETS = 256
+/**
+ * How long an idle connection to an instance is kept, in ms: below the
+ * instance's own keep-alive timeout (5 s), so the proxy, not the instance,
+ * closes it and never sends a request on a connection being closed.
+ */
+const UPSTREAM_IDLE_MS = 4_000
+/** How long an idle client connection is kept, in ms: above the clients' own (fetch keeps one 4 s), so the client closes it first. */
+const CLIENT_IDLE_MS = 10_000
+/** Tries of one request: each instance once, and at least twice (a connection reset before any answer is tried again). */
+const minAttempts = (targets: number) => Math.max(2, targets)
 
 /** Starts a round-robin proxy on 127.0.0.1 (a free port) in front of the instances on `ports`. */
 export async function startRoundRobinProxy(ports: number[]): Promise<RoundRobinProxy> {
@@ -39,7 +49,8 @@ export async function startRoundRobinProxy(ports: number[]): Promise<RoundRobinP
   let next = 0
   const served = new Map<number, number>()
   const statuses = new Map<number, number>()
-  const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_UPSTREAM_SOCKETS })
+  // `timeout` closes idle connections only: a request waiting for its answer (a push read) is left alone.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_UPSTREAM_SOCKETS, timeout: UPSTREAM_IDLE_MS })
 
   const forward = (request: IncomingMessage, response: ServerResponse, body: Buffer, tried: number): void => {
     const port = targets[next++ % targets.length]!
@@ -51,8 +62,8 @@ export async function startRoundRobinProxy(ports: number[]): Promise<RoundRobinP
     })
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       if (response.headersSent) return void response.destroy()
-      // Refused (restarting) or reset before any answer: the next instance, once each at most.
-      if (tried + 1 < targets.length && (error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET')) return forward(request, response, body, tried + 1)
+      // Refused (restarting) or reset before any answer: the next instance (each once, and at least two tries).
+      if (tried + 1 < minAttempts(targets.length) && (error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET')) return forward(request, response, body, tried + 1)
       statuses.set(502, (statuses.get(502) ?? 0) + 1)
       response.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ errorCode: 502, description: `Bad gateway: ${error.message}` }))
     })
@@ -72,7 +83,7 @@ export async function startRoundRobinProxy(ports: number[]): Promise<RoundRobinP
     })
     request.on('end', () => forward(request, response, Buffer.concat(chunks), 0))
   })
-  server.keepAliveTimeout = 1_000
+  server.keepAliveTimeout = CLIENT_IDLE_MS
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const port = (server.address() as AddressInfo).port
