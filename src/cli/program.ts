@@ -115,7 +115,7 @@ export function createProgram(): Command {
     .addOption(option('--port <port>', 'port to listen on (0: any free port)', String(DEFAULT_PORT), DEFAULT_PORT, wholeNumber(0, MAX_PORT)))
     .addOption(option('--record-ttl <ms>', 'lifetime of a record nobody removed, in ms', String(DEFAULT_RECORD_TTL_MS), undefined, wholeNumber(1, MAX_RECORD_TTL_MS)))
     .addOption(option('--max-handles <count>', 'handles one token may hold open', String(MAX_HANDLES_PER_TOKEN), undefined, wholeNumber(1)))
-    .addOption(option('--redis <url>', 'keep records in Redis (redis://host:port), shared by every instance using it', 'none, records in memory'))
+    .addOption(option('--redis <url>', 'keep records, tokens, handles and rate limits in Redis (redis://host:port), shared by every instance using it', 'none, records in memory'))
     .addOption(option('--auth-key <key>', 'hand out tokens only to apps that send this key (header X-Signalbox-Auth-Key); at least 16 characters', 'none, anyone').env('SIGNALBOX_AUTH_KEY'))
     .addOption(option('--trust-proxy <addresses>', "believe X-Forwarded-For from this proxy (addresses or CIDR ranges, comma-separated, or 'loopback'), so per-address limits count the clients behind it", 'none'))
     .addOption(option('--quiet', 'no log line per request', 'off'))
