@@ -8,6 +8,7 @@ import {
   MemoryTable,
   roomAddress,
   slotAddress,
+  SLOT_REFRESH_MS,
   SLOT_TTL_MS,
   type Room,
   type RoomActor,
@@ -119,6 +120,22 @@ describe('rooms over time', () => {
     cleanup.push(() => d.leave())
     await advanceClock(clock, BUSY_TTL_MS + PAIR_RETRY_MS * 2, 1000)
     expectFullMesh([a, c, d])
+  })
+
+  it('starts a hung-up pair again once its peer refreshes its slot: it is alive, not gone', async () => {
+    const { clock, join, rooms } = world()
+    cleanup.push(async () => void (await Promise.all(rooms.map((room) => room.leave()))))
+    const [a, b, c] = [join('revive', 3), join('revive', 3), join('revive', 3)]
+    await advanceClock(clock, 10_000, 500)
+    expectFullMesh(rooms)
+    // As when a loaded participant lost sight of b's slot for a moment: its pair with b hangs up, and b's side closes too.
+    machineOf(a).getSnapshot().children[b.selfId]!.send({ type: 'HANGUP' })
+    await advanceClock(clock, 1_000, 500)
+    expect(a.peers.has(b.selfId)).toBe(false)
+    expect(b.peers.has(a.selfId)).toBe(false)
+    expect(machineOf(b).getSnapshot().context.ended).toContain(a.selfId)
+    await advanceClock(clock, SLOT_REFRESH_MS + PAIR_RETRY_MS, 500)
+    expectFullMesh([a, b, c])
   })
 
   it('keeps the slot of a participant present beyond its ttl by refreshing it', async () => {

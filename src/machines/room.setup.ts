@@ -33,8 +33,10 @@ export function initialRoomContext(input: RoomInput): RoomContext {
     maxPeers: input.maxPeers ?? DEFAULT_MAX_PEERS,
     slot: null,
     occupants: [],
+    refreshes: [],
     pairs: {},
     ended: [],
+    endedRefreshes: {},
     error: null,
     pairInput: input.pair ?? {},
     pairRetryMs: input.pairRetryMs ?? PAIR_RETRY_MS,
@@ -48,6 +50,13 @@ export function othersPresent(context: Pick<RoomContext, 'occupants' | 'peerId' 
     if (occupant !== null && occupant !== context.peerId && slot !== context.slot) others.push([occupant, slot])
   })
   return others
+}
+
+/** True when `peerId`, whose pair ended, has refreshed its record in `slot` since: it is alive. */
+function refreshedSinceEnded(context: Pick<RoomContext, 'refreshes' | 'endedRefreshes'>, peerId: string, slot: number): boolean {
+  const now = context.refreshes[slot] ?? null
+  const then = context.endedRefreshes[peerId] ?? null
+  return now !== null && then !== null && now > then
 }
 
 type ChildRefs = Record<string, { getSnapshot(): { status: string } } | undefined>
@@ -74,16 +83,27 @@ export const roomSetup = setup({
     /** Removes this participant's slot record (I/O): provided like the actors. */
     releaseSlot: () => notProvided('releaseSlot', 'action'),
     assignError: assign({ error: ({ event }) => toSignalingError((event as { error?: unknown }).error, 'ERR_STORE_UNAVAILABLE') }),
-    assignOccupants: assign({ occupants: ({ context, event }) => (event.type === 'SLOTS' ? event.occupants : context.occupants) }),
+    assignOccupants: assign(({ context, event }) =>
+      event.type === 'SLOTS' ? { occupants: event.occupants, refreshes: event.refreshes ?? [] } : { occupants: context.occupants, refreshes: context.refreshes },
+    ),
     /**
      * Starts a pair handshake with every participant present that has none,
      * on the pair's own room (`room#i#j`), and hangs up the pairs of those
-     * gone from their slot.
+     * gone from their slot. A peer whose pair ended but who refreshed its
+     * slot since is alive: its pair starts again.
      */
     reconcilePairs: enqueueActions(({ context, enqueue, self }) => {
       const children = childrenOf(self)
       const present = new Map(othersPresent(context))
       const pairs = { ...context.pairs }
+      const revived = context.ended.filter((peerId) => present.has(peerId) && refreshedSinceEnded(context, peerId, present.get(peerId)!))
+      const ended = context.ended.filter((peerId) => !revived.includes(peerId))
+      const endedRefreshes = { ...context.endedRefreshes }
+      for (const peerId of revived) {
+        if (peerId in pairs) enqueue.stopChild(peerId)
+        delete pairs[peerId]
+        delete endedRefreshes[peerId]
+      }
       for (const [peerId, slot] of Object.entries(pairs)) {
         if (present.get(peerId) === slot) continue
         if (children[peerId]?.getSnapshot().status === 'active') enqueue.sendTo(peerId, { type: 'HANGUP' })
@@ -91,14 +111,14 @@ export const roomSetup = setup({
         delete pairs[peerId]
       }
       for (const [peerId, slot] of present) {
-        if (peerId in pairs || context.ended.includes(peerId) || context.slot === null) continue
+        if (peerId in pairs || ended.includes(peerId) || context.slot === null) continue
         enqueue.spawnChild('pair', {
           id: peerId,
           input: { ...context.pairInput, appId: context.appId, room: pairRoomName(context.room, context.slot, slot) },
         })
         pairs[peerId] = slot
       }
-      enqueue.assign({ pairs })
+      enqueue.assign({ pairs, ended, endedRefreshes })
     }),
     /** Sends `RETRY` to every pair handshake still running (only a failed one acts on it). */
     retryPairs: enqueueActions(({ context, enqueue, self }) => {
@@ -117,11 +137,11 @@ export const roomSetup = setup({
       enqueue.assign({ pairs: {}, occupants: [] })
     }),
     /** On a pair's done event (`xstate.done.actor.<peerId>`): that peer hung up; no new pair is started with it. */
-    forgetPair: assign({
-      ended: ({ context, event }) => {
-        const peerId = (event.type as string).slice(PAIR_DONE_PREFIX.length)
-        return peerId in context.pairs && !context.ended.includes(peerId) ? [...context.ended, peerId] : context.ended
-      },
+    forgetPair: assign(({ context, event }) => {
+      const peerId = (event.type as string).slice(PAIR_DONE_PREFIX.length)
+      if (!(peerId in context.pairs) || context.ended.includes(peerId)) return {}
+      const refreshed = context.refreshes[context.pairs[peerId]!] ?? null
+      return { ended: [...context.ended, peerId], endedRefreshes: { ...context.endedRefreshes, [peerId]: refreshed } }
     }),
   },
   guards: {

@@ -17,6 +17,14 @@ export const MAX_ROOM_PEERS = 32
 export const SLOT_TTL_MS = 30_000
 /** How often a participant present refreshes its slot record, in ms (well inside {@link SLOT_TTL_MS}). */
 export const SLOT_REFRESH_MS = 10_000
+/**
+ * How often a participant reads every slot when its store pushes changes
+ * (`watch`), in ms: a safety net under the push read (a record that expires
+ * is seen by it), where without a push read the slots are read every poll
+ * interval (2 s). Reading 4 slots every 2 s per participant was most of the
+ * load of 50 rooms of 4 on one server.
+ */
+export const SLOT_POLL_WITH_PUSH_MS = 10_000
 /** How often the room retries its failed pairs while both participants are present, in ms. */
 export const PAIR_RETRY_MS = 5_000
 
@@ -38,6 +46,8 @@ export interface RoomInput {
 
 /** Who holds each slot of the room, by slot index: a peer id, or `null` for a free slot. */
 export type SlotOccupants = ReadonlyArray<string | null>
+/** When each slot's record was last written by its holder (its `createdAt`, on the holder's clock), by slot index; `null` for a free slot. */
+export type SlotRefreshes = ReadonlyArray<number | null>
 
 /** The room machine's context: plain data only, so inspectors can show all of it. */
 export interface RoomContext {
@@ -49,10 +59,20 @@ export interface RoomContext {
   slot: number | null
   /** The room's slots as last read. */
   occupants: SlotOccupants
+  /** When each slot's record was last refreshed, as last read (empty when the watcher does not say). */
+  refreshes: SlotRefreshes
   /** The pair handshakes running, as child actors: their id (the other peer's id) and the other peer's slot. */
   pairs: Record<string, number>
-  /** Peers whose pair ended (hung up on either side): no new pair is started with them. */
+  /**
+   * Peers whose pair ended (hung up on either side): no new pair is started
+   * with them while their slot record is not refreshed again. A peer that
+   * left removed its slot; one that crashed never refreshes it; one still
+   * refreshing it after our pair ended is alive (it hung up on us because it
+   * lost sight of our slot for a moment): its pair starts again.
+   */
   ended: string[]
+  /** For each peer of {@link RoomContext.ended}: when its slot record was last refreshed as we knew it when the pair ended. */
+  endedRefreshes: Record<string, number | null>
   error: SignalingError | null
   pairInput: Omit<SignalingInput, 'room' | 'appId'>
   pairRetryMs: number
@@ -60,7 +80,7 @@ export interface RoomContext {
 
 /** Events the room machine accepts. `SLOTS` and `SLOT.LOST` come from its actors. */
 export type RoomEvent =
-  | { type: 'SLOTS'; occupants: SlotOccupants }
+  | { type: 'SLOTS'; occupants: SlotOccupants; refreshes?: SlotRefreshes }
   | { type: 'SLOT.LOST' }
   | { type: 'LEAVE' }
   | { type: 'RETRY' }
