@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   BUSY_TTL_MS,
   joinRoom,
+  MAX_CLAIM_ATTEMPTS,
   PAIR_RETRY_MS,
   MemoryStore,
   MemoryTable,
@@ -15,6 +16,7 @@ import {
 } from '../src/index.js'
 import { advanceClock, FakePeerNetwork, flushPromises, type FakePeer } from '../src/testing/index.js'
 import { codeOf } from './helpers/codes.js'
+import { FaultyStore } from './helpers/faulty-store.js'
 
 /** A world of participants: one clock, one fake WebRTC network, one shared table (a store client each). */
 function world() {
@@ -136,6 +138,31 @@ describe('rooms over time', () => {
     expect(machineOf(b).getSnapshot().context.ended).toContain(a.selfId)
     await advanceClock(clock, SLOT_REFRESH_MS + PAIR_RETRY_MS, 500)
     expectFullMesh([a, b, c])
+  })
+
+  it('rides out a store that fails while claiming: claims again after pairRetryMs, then fails after MAX_CLAIM_ATTEMPTS tries', async () => {
+    const { clock, table, rooms } = world()
+    cleanup.push(async () => void (await Promise.all(rooms.map((room) => room.leave()))))
+    const network = new FakePeerNetwork()
+    const flaky = new FaultyStore(new MemoryStore({ table }))
+    flaky.fail('create')
+    const a = joinRoom<FakePeer>('claim', { maxPeers: 3, store: flaky, clock, createPeer: network.createPeer, retryDelayMs: 10 })
+    const b = joinRoom<FakePeer>('claim', { maxPeers: 3, store: new MemoryStore({ table }), clock, createPeer: network.createPeer })
+    rooms.push(a, b)
+    await advanceClock(clock, 1_000, 100)
+    expect(machineOf(a).getSnapshot().value).toBe('waitingToClaim')
+    expect(machineOf(a).getSnapshot().context.error?.code).toBe('ERR_STORE_UNAVAILABLE')
+    flaky.heal()
+    await advanceClock(clock, PAIR_RETRY_MS + 10_000, 500)
+    expect(await codeOf(a.joined)).toBeUndefined()
+    expectFullMesh([a, b])
+    const down = new FaultyStore(new MemoryStore({ table }))
+    down.fail('create')
+    const c = joinRoom<FakePeer>('claim', { maxPeers: 3, store: down, clock, createPeer: network.createPeer, retryDelayMs: 10 })
+    rooms.push(c)
+    await advanceClock(clock, (MAX_CLAIM_ATTEMPTS + 1) * PAIR_RETRY_MS, 500)
+    expect(await codeOf(c.joined)).toBe('ERR_STORE_UNAVAILABLE')
+    expect(machineOf(c).getSnapshot().context.claimAttempt).toBe(MAX_CLAIM_ATTEMPTS)
   })
 
   it('keeps the slot of a participant present beyond its ttl by refreshing it', async () => {

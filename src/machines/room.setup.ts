@@ -12,7 +12,7 @@ import { SignalingError, toSignalingError } from '../errors.js'
 import { DEFAULT_APP_ID, pairRoomName } from '../protocol/addresses.js'
 import { signalingMachine } from './signaling.machine.js'
 import type { ClaimSlotInput, HoldSlotInput, RoomContext, RoomEvent, RoomInput, WatchSlotsInput } from './room.types.js'
-import { DEFAULT_MAX_PEERS, PAIR_RETRY_MS } from './room.types.js'
+import { DEFAULT_MAX_PEERS, MAX_CLAIM_ATTEMPTS, PAIR_RETRY_MS } from './room.types.js'
 
 function notProvided(name: string, kind: 'actor' | 'action' = 'actor'): never {
   throw new SignalingError(
@@ -38,6 +38,7 @@ export function initialRoomContext(input: RoomInput): RoomContext {
     ended: [],
     endedRefreshes: {},
     error: null,
+    claimAttempt: 1,
     pairInput: input.pair ?? {},
     pairRetryMs: input.pairRetryMs ?? PAIR_RETRY_MS,
   }
@@ -146,6 +147,9 @@ export const roomSetup = setup({
   },
   guards: {
     isRoomFull: (_, params: { error: unknown }) => (params.error as { code?: unknown } | undefined)?.code === 'ERR_ROOM_FULL',
+    /** The claim failed for the store's sake (not a full room) and may be tried again. */
+    canClaimAgain: ({ context, event }) =>
+      context.claimAttempt < MAX_CLAIM_ATTEMPTS && (event as { error?: { code?: unknown } }).error?.code !== 'ERR_ROOM_FULL',
   },
   delays: {
     pairRetry: ({ context }) => context.pairRetryMs,

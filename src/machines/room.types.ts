@@ -25,8 +25,14 @@ export const SLOT_REFRESH_MS = 10_000
  * load of 50 rooms of 4 on one server.
  */
 export const SLOT_POLL_WITH_PUSH_MS = 10_000
-/** How often the room retries its failed pairs while both participants are present, in ms. */
+/** How often the room retries its failed pairs while both participants are present, in ms (and how long it waits before claiming again after the store failed). */
 export const PAIR_RETRY_MS = 5_000
+/**
+ * How many times a participant tries to claim a slot before the room fails
+ * with the store's error (each try already retries its store calls): an
+ * overloaded store is ridden out, one that is down is reported.
+ */
+export const MAX_CLAIM_ATTEMPTS = 3
 
 /** What the room machine starts with. */
 export interface RoomInput {
@@ -74,6 +80,8 @@ export interface RoomContext {
   /** For each peer of {@link RoomContext.ended}: when its slot record was last refreshed as we knew it when the pair ended. */
   endedRefreshes: Record<string, number | null>
   error: SignalingError | null
+  /** Tries to claim a slot so far (see {@link MAX_CLAIM_ATTEMPTS}). */
+  claimAttempt: number
   pairInput: Omit<SignalingInput, 'room' | 'appId'>
   pairRetryMs: number
 }
