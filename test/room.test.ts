@@ -165,6 +165,27 @@ describe('rooms over time', () => {
     expect(machineOf(c).getSnapshot().context.claimAttempt).toBe(MAX_CLAIM_ATTEMPTS)
   })
 
+  it('gives a crashed participant\'s slot to a newcomer once its ttl is over, who connects to everyone without waiting for a busy marker', async () => {
+    const { clock, join, rooms, store } = world()
+    const present = [join('reuse', 3), join('reuse', 3), join('reuse', 3)]
+    await advanceClock(clock, 10_000, 500)
+    expectFullMesh(present)
+    // Crash one that offered in some pair: its pair room holds its busy marker, which nothing removes.
+    const offered = (room: Room<FakePeer>) =>
+      Object.values(machineOf(room).getSnapshot().children).some((pair) => (pair?.getSnapshot() as { context?: { role?: string } }).context?.role === 'initiator')
+    const crashed = present.find(offered)!
+    const survivors = present.filter((room) => room !== crashed)
+    cleanup.push(async () => void (await Promise.all(rooms.filter((room) => room !== crashed).map((room) => room.leave()))))
+    const slot = (crashed.actor.getSnapshot().context as { slot: number }).slot
+    crashed.actor.stop()
+    await advanceClock(clock, SLOT_TTL_MS, 1000)
+    expect(await store.read(slotAddress('reuse', slot))).toBeNull()
+    const newcomer = join('reuse', 3)
+    await advanceClock(clock, PAIR_RETRY_MS * 2, 500)
+    expect((newcomer.actor.getSnapshot().context as { slot: number }).slot).toBe(slot)
+    expectFullMesh([...survivors, newcomer])
+  })
+
   it('keeps the slot of a participant present beyond its ttl by refreshing it', async () => {
     const { clock, join, rooms, store } = world()
     cleanup.push(async () => void (await Promise.all(rooms.map((room) => room.leave()))))

@@ -13,10 +13,15 @@ import type { SignalingInput } from './signaling.types.js'
 export const DEFAULT_MAX_PEERS = 2
 /** Most participants a room may allow: a full mesh of n peers holds n(n-1)/2 connections. */
 export const MAX_ROOM_PEERS = 32
-/** How long a slot record lives without being refreshed, in ms: a crashed participant's slot is free after this. */
-export const SLOT_TTL_MS = 30_000
-/** How often a participant present refreshes its slot record, in ms (well inside {@link SLOT_TTL_MS}). */
-export const SLOT_REFRESH_MS = 10_000
+/**
+ * How long a slot record lives without being refreshed, in ms: a crashed
+ * participant's slot is free after this, and so are its pair rooms (their
+ * busy markers live as long). Four refresh periods: a participant whose
+ * store is slow for three refreshes in a row keeps its slot.
+ */
+export const SLOT_TTL_MS = 20_000
+/** How often a participant present refreshes its slot record (and each pair it offered, its busy marker), in ms. */
+export const SLOT_REFRESH_MS = 5_000
 /**
  * How often a participant reads every slot when its store pushes changes
  * (`watch`), in ms: a safety net under the push read (a record that expires
