@@ -1,4 +1,4 @@
-import { SimulatedClock } from 'xstate'
+import { createActor, fromCallback, fromPromise, SimulatedClock } from 'xstate'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   BUSY_TTL_MS,
@@ -8,9 +8,12 @@ import {
   MemoryStore,
   MemoryTable,
   roomAddress,
+  roomMachine,
+  SignalingError,
   slotAddress,
   SLOT_REFRESH_MS,
   SLOT_TTL_MS,
+  type ClaimSlotInput,
   type Room,
   type RoomActor,
 } from '../src/index.js'
@@ -247,6 +250,42 @@ describe('rooms over time', () => {
     broken = false
     await advanceClock(clock, 30_000, 500)
     expectFullMesh(rooms)
+  })
+})
+
+describe('the room machine losing its slot', () => {
+  it('claims again when the room looks full to a participant that lost its slot, where a newcomer is told ERR_ROOM_FULL at once', async () => {
+    const claims: Array<(outcome: number | Error) => void> = []
+    const machine = roomMachine.provide({
+      actors: {
+        claimSlot: fromPromise<number, ClaimSlotInput>(
+          () => new Promise((resolve, reject) => claims.push((outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)))),
+        ),
+        holdSlot: fromCallback(() => undefined),
+        watchSlots: fromCallback(() => undefined),
+      },
+      actions: { releaseSlot: () => undefined },
+    })
+    const full = () => new SignalingError('ERR_ROOM_FULL', 'full')
+    const clock = new SimulatedClock()
+    const newcomer = createActor(machine, { clock, input: { room: 'r', peerId: 'new', maxPeers: 3 } }).start()
+    claims.shift()!(full())
+    await flushPromises()
+    expect(newcomer.getSnapshot().value).toBe('failed')
+    const present = createActor(machine, { clock, input: { room: 'r', peerId: 'me', maxPeers: 3 } }).start()
+    claims.shift()!(1)
+    await flushPromises()
+    expect(present.getSnapshot().matches('present')).toBe(true)
+    present.send({ type: 'SLOT.LOST' })
+    claims.shift()!(full())
+    await flushPromises()
+    expect(present.getSnapshot().value).toBe('waitingToClaim')
+    clock.increment(PAIR_RETRY_MS)
+    claims.shift()!(2)
+    await flushPromises()
+    expect(present.getSnapshot().matches('present')).toBe(true)
+    expect(present.getSnapshot().context.slot).toBe(2)
+    present.stop()
   })
 })
 

@@ -147,9 +147,14 @@ export const roomSetup = setup({
   },
   guards: {
     isRoomFull: (_, params: { error: unknown }) => (params.error as { code?: unknown } | undefined)?.code === 'ERR_ROOM_FULL',
-    /** The claim failed for the store's sake (not a full room) and may be tried again. */
+    /**
+     * The claim may be tried again: the store failed, or the room looked full
+     * to a participant that held a slot until it lost it (its own lapsed
+     * record retaken, a stray record of another's timed-out claim not yet
+     * expired). A newcomer told the room is full is told so at once.
+     */
     canClaimAgain: ({ context, event }) =>
-      context.claimAttempt < MAX_CLAIM_ATTEMPTS && (event as { error?: { code?: unknown } }).error?.code !== 'ERR_ROOM_FULL',
+      context.claimAttempt < MAX_CLAIM_ATTEMPTS && ((event as { error?: { code?: unknown } }).error?.code !== 'ERR_ROOM_FULL' || context.slot !== null),
   },
   delays: {
     pairRetry: ({ context }) => context.pairRetryMs,
