@@ -20,6 +20,7 @@ import {
 import { advanceClock, FakePeerNetwork, flushPromises, type FakePeer } from '../src/testing/index.js'
 import { codeOf } from './helpers/codes.js'
 import { FaultyStore } from './helpers/faulty-store.js'
+import { othersPresent } from '../src/machines/room.setup.js'
 
 /** A world of participants: one clock, one fake WebRTC network, one shared table (a store client each). */
 function world() {
@@ -250,6 +251,15 @@ describe('rooms over time', () => {
     broken = false
     await advanceClock(clock, 30_000, 500)
     expectFullMesh(rooms)
+  })
+})
+
+describe('othersPresent', () => {
+  it('places a peer seen in two slots (a stray record of a timed-out claim) in its lowest, the one its claim holds', () => {
+    expect(othersPresent({ occupants: ['b', 'me', null, 'b', 'c'], peerId: 'me', slot: 1 })).toEqual([
+      ['b', 0],
+      ['c', 4],
+    ])
   })
 })
 

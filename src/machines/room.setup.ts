@@ -44,13 +44,18 @@ export function initialRoomContext(input: RoomInput): RoomContext {
   }
 }
 
-/** The other participants present, as `[peerId, slot]`, read from the slots (never ourselves). */
+/**
+ * The other participants present, as `[peerId, slot]`, read from the slots
+ * (never ourselves). A peer in two slots (a claim that timed out but landed,
+ * until that stray record expires) is in its lowest one: a claim goes up from
+ * slot 0, so that is the one it holds.
+ */
 export function othersPresent(context: Pick<RoomContext, 'occupants' | 'peerId' | 'slot'>): Array<[string, number]> {
-  const others: Array<[string, number]> = []
+  const others = new Map<string, number>()
   context.occupants.forEach((occupant, slot) => {
-    if (occupant !== null && occupant !== context.peerId && slot !== context.slot) others.push([occupant, slot])
+    if (occupant !== null && occupant !== context.peerId && slot !== context.slot && !others.has(occupant)) others.set(occupant, slot)
   })
-  return others
+  return [...others]
 }
 
 /** True when `peerId`, whose pair ended, has refreshed its record in `slot` since: it is alive. */
