@@ -11,6 +11,7 @@ import {
   roomMachine,
   SignalingError,
   slotAddress,
+  SLOT_POLL_WITH_PUSH_MS,
   SLOT_REFRESH_MS,
   SLOT_TTL_MS,
   type ClaimSlotInput,
@@ -188,6 +189,30 @@ describe('rooms over time', () => {
     await advanceClock(clock, PAIR_RETRY_MS * 2, 500)
     expect((newcomer.actor.getSnapshot().context as { slot: number }).slot).toBe(slot)
     expectFullMesh([...survivors, newcomer])
+  })
+
+  it('keeps connected pairs while a peer\'s slot record lapses for a moment (its store down), and the peer takes its slot back', async () => {
+    const { clock, table, join, rooms, store, network } = world()
+    cleanup.push(async () => void (await Promise.all(rooms.map((room) => room.leave()))))
+    const a = join('lapse', 3)
+    join('lapse', 3)
+    const flaky = new FaultyStore(new MemoryStore({ table }))
+    const b = joinRoom<FakePeer>('lapse', { maxPeers: 3, store: flaky, clock, createPeer: network.createPeer, retryDelayMs: 10 })
+    rooms.push(b)
+    await advanceClock(clock, 10_000, 500)
+    expectFullMesh(rooms)
+    const left: string[] = []
+    for (const room of rooms) room.onPeerLeave((id) => left.push(id))
+    const bSlot = machineOf(b).getSnapshot().context.slot!
+    flaky.fail('update')
+    await advanceClock(clock, SLOT_TTL_MS + SLOT_POLL_WITH_PUSH_MS, 1000)
+    expect(await store.read(slotAddress('lapse', bSlot))).toBeNull()
+    expect(machineOf(a).getSnapshot().context.occupants[bSlot]).toBeNull()
+    flaky.heal()
+    await advanceClock(clock, SLOT_REFRESH_MS + SLOT_POLL_WITH_PUSH_MS, 1000)
+    expect(machineOf(b).getSnapshot().context.slot).toBe(bSlot)
+    expect(left).toEqual([])
+    expectFullMesh(rooms)
   })
 
   it('keeps the slot of a participant present beyond its ttl by refreshing it', async () => {

@@ -65,7 +65,13 @@ function refreshedSinceEnded(context: Pick<RoomContext, 'refreshes' | 'endedRefr
   return now !== null && then !== null && now > then
 }
 
-type ChildRefs = Record<string, { getSnapshot(): { status: string } } | undefined>
+type ChildRefs = Record<string, { getSnapshot(): { status: string; value?: unknown } } | undefined>
+
+/** True when the pair handshake `child` is connected (its peer connection open). */
+function isConnected(child: ChildRefs[string]): boolean {
+  const snapshot = child?.getSnapshot()
+  return snapshot?.status === 'active' && snapshot.value === 'connected'
+}
 
 /** The running children of the room actor `self` (none while a machine is only walked, as by @xstate/graph). */
 function childrenOf(self: { getSnapshot(): unknown }): ChildRefs {
@@ -95,8 +101,10 @@ export const roomSetup = setup({
     /**
      * Starts a pair handshake with every participant present that has none,
      * on the pair's own room (`room#i#j`), and hangs up the pairs of those
-     * gone from their slot. A peer whose pair ended but who refreshed its
-     * slot since is alive: its pair starts again.
+     * gone from their slot. A pair still connected is kept while its peer's
+     * slot is empty (a record that lapsed under load, and comes back): the
+     * connection itself tells when the peer is gone. A peer whose pair ended
+     * but who refreshed its slot since is alive: its pair starts again.
      */
     reconcilePairs: enqueueActions(({ context, enqueue, self }) => {
       const children = childrenOf(self)
@@ -112,6 +120,7 @@ export const roomSetup = setup({
       }
       for (const [peerId, slot] of Object.entries(pairs)) {
         if (present.get(peerId) === slot) continue
+        if (!present.has(peerId) && isConnected(children[peerId])) continue
         if (children[peerId]?.getSnapshot().status === 'active') enqueue.sendTo(peerId, { type: 'HANGUP' })
         enqueue.stopChild(peerId)
         delete pairs[peerId]
@@ -126,12 +135,22 @@ export const roomSetup = setup({
       }
       enqueue.assign({ pairs, ended, endedRefreshes })
     }),
-    /** Sends `RETRY` to every pair handshake still running (only a failed one acts on it). */
+    /** Sends `RETRY` to the pair handshake of every participant present (only a failed one acts on it); a failed pair whose peer is gone is hung up. */
     retryPairs: enqueueActions(({ context, enqueue, self }) => {
       const children = childrenOf(self)
+      const present = new Map(othersPresent(context))
+      const pairs = { ...context.pairs }
       for (const peerId of Object.keys(context.pairs)) {
-        if (children[peerId]?.getSnapshot().status === 'active') enqueue.sendTo(peerId, { type: 'RETRY' })
+        const running = children[peerId]?.getSnapshot().status === 'active'
+        if (present.has(peerId)) {
+          if (running) enqueue.sendTo(peerId, { type: 'RETRY' })
+        } else if (!isConnected(children[peerId])) {
+          if (running) enqueue.sendTo(peerId, { type: 'HANGUP' })
+          enqueue.stopChild(peerId)
+          delete pairs[peerId]
+        }
       }
+      enqueue.assign({ pairs })
     }),
     /** Hangs up and stops every pair handshake (on leaving, or when this participant's slot was lost). */
     hangUpPairs: enqueueActions(({ context, enqueue, self }) => {
