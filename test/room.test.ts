@@ -22,6 +22,7 @@ import { advanceClock, FakePeerNetwork, flushPromises, type FakePeer } from '../
 import { codeOf } from './helpers/codes.js'
 import { FaultyStore } from './helpers/faulty-store.js'
 import { othersPresent } from '../src/machines/room.setup.js'
+import { slotRecordData } from '../src/actors/room/slot-record.js'
 
 /** A world of participants: one clock, one fake WebRTC network, one shared table (a store client each). */
 function world() {
@@ -285,6 +286,26 @@ describe('othersPresent', () => {
       ['b', 0],
       ['c', 4],
     ])
+  })
+})
+
+describe('claiming a slot of a room that only looks full', () => {
+  it('claims again (ERR_ROOM_BUSY) when one participant holds two slots, and takes the stray one once it expires', async () => {
+    const { clock, table, join, rooms } = world()
+    cleanup.push(async () => void (await Promise.all(rooms.map((room) => room.leave()))))
+    const present = [join('stray', 3), join('stray', 3)]
+    await advanceClock(clock, 5_000, 500)
+    // A stray record of the first participant (its claim timed out, landed, and it claimed again below).
+    const strayStore = new MemoryStore({ table })
+    await strayStore.create(slotAddress('stray', 2), slotRecordData(present[0]!.selfId, clock.now(), SLOT_TTL_MS), { ttlMs: SLOT_TTL_MS })
+    const late = join('stray', 3)
+    await advanceClock(clock, 1_000, 500)
+    expect(machineOf(late).getSnapshot().value).toBe('waitingToClaim')
+    expect(machineOf(late).getSnapshot().context.error?.code).toBe('ERR_ROOM_BUSY')
+    await advanceClock(clock, SLOT_TTL_MS + PAIR_RETRY_MS * 2, 500)
+    expect(await codeOf(late.joined)).toBeUndefined()
+    expect(machineOf(late).getSnapshot().context.slot).toBe(2)
+    expectFullMesh(rooms)
   })
 })
 

@@ -35,9 +35,11 @@ export const PAIR_RETRY_MS = 5_000
 /**
  * How many times a participant tries to claim a slot before the room fails
  * with the store's error (each try already retries its store calls): an
- * overloaded store is ridden out, one that is down is reported.
+ * overloaded store is ridden out, one that is down is reported. The waits
+ * between tries ({@link PAIR_RETRY_MS} each) outlast a slot record's ttl, so
+ * a stray record (a claim that timed out but landed) expires meanwhile.
  */
-export const MAX_CLAIM_ATTEMPTS = 3
+export const MAX_CLAIM_ATTEMPTS = Math.ceil(SLOT_TTL_MS / PAIR_RETRY_MS) + 2
 
 /** What the room machine starts with. */
 export interface RoomInput {
