@@ -159,7 +159,7 @@ export const roomSetup = setup({
         if (children[peerId]?.getSnapshot().status === 'active') enqueue.sendTo(peerId, { type: 'HANGUP' })
         enqueue.stopChild(peerId)
       }
-      enqueue.assign({ pairs: {}, occupants: [] })
+      enqueue.assign({ pairs: {}, occupants: [], refreshes: [] })
     }),
     /** On a pair's done event (`xstate.done.actor.<peerId>`): that peer hung up; no new pair is started with it. */
     forgetPair: assign(({ context, event }) => {
