@@ -38,8 +38,10 @@ export {
 export { signalingMachine } from './machines/signaling.machine.js'
 export {
   DEFAULT_MAX_PEERS,
+  MAX_CLAIM_ATTEMPTS,
   MAX_ROOM_PEERS,
   PAIR_RETRY_MS,
+  SLOT_POLL_WITH_PUSH_MS,
   SLOT_REFRESH_MS,
   SLOT_TTL_MS,
   type ClaimSlotInput,

@@ -1,19 +1,28 @@
-import { SimulatedClock } from 'xstate'
+import { createActor, fromCallback, fromPromise, SimulatedClock } from 'xstate'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   BUSY_TTL_MS,
   joinRoom,
+  MAX_CLAIM_ATTEMPTS,
   PAIR_RETRY_MS,
   MemoryStore,
   MemoryTable,
   roomAddress,
+  roomMachine,
+  SignalingError,
   slotAddress,
+  SLOT_POLL_WITH_PUSH_MS,
+  SLOT_REFRESH_MS,
   SLOT_TTL_MS,
+  type ClaimSlotInput,
   type Room,
   type RoomActor,
 } from '../src/index.js'
 import { advanceClock, FakePeerNetwork, flushPromises, type FakePeer } from '../src/testing/index.js'
 import { codeOf } from './helpers/codes.js'
+import { FaultyStore } from './helpers/faulty-store.js'
+import { othersPresent } from '../src/machines/room.setup.js'
+import { slotRecordData } from '../src/actors/room/slot-record.js'
 
 /** A world of participants: one clock, one fake WebRTC network, one shared table (a store client each). */
 function world() {
@@ -121,6 +130,92 @@ describe('rooms over time', () => {
     expectFullMesh([a, c, d])
   })
 
+  it('starts a hung-up pair again once its peer refreshes its slot: it is alive, not gone', async () => {
+    const { clock, join, rooms } = world()
+    cleanup.push(async () => void (await Promise.all(rooms.map((room) => room.leave()))))
+    const [a, b, c] = [join('revive', 3), join('revive', 3), join('revive', 3)]
+    await advanceClock(clock, 10_000, 500)
+    expectFullMesh(rooms)
+    // As when a loaded participant lost sight of b's slot for a moment: its pair with b hangs up, and b's side closes too.
+    machineOf(a).getSnapshot().children[b.selfId]!.send({ type: 'HANGUP' })
+    await advanceClock(clock, 1_000, 500)
+    expect(a.peers.has(b.selfId)).toBe(false)
+    expect(b.peers.has(a.selfId)).toBe(false)
+    expect(machineOf(b).getSnapshot().context.ended).toContain(a.selfId)
+    await advanceClock(clock, SLOT_REFRESH_MS + PAIR_RETRY_MS, 500)
+    expectFullMesh([a, b, c])
+  })
+
+  it('rides out a store that fails while claiming: claims again after pairRetryMs, then fails after MAX_CLAIM_ATTEMPTS tries', async () => {
+    const { clock, table, rooms } = world()
+    cleanup.push(async () => void (await Promise.all(rooms.map((room) => room.leave()))))
+    const network = new FakePeerNetwork()
+    const flaky = new FaultyStore(new MemoryStore({ table }))
+    flaky.fail('create')
+    const a = joinRoom<FakePeer>('claim', { maxPeers: 3, store: flaky, clock, createPeer: network.createPeer, retryDelayMs: 10 })
+    const b = joinRoom<FakePeer>('claim', { maxPeers: 3, store: new MemoryStore({ table }), clock, createPeer: network.createPeer })
+    rooms.push(a, b)
+    await advanceClock(clock, 1_000, 100)
+    expect(machineOf(a).getSnapshot().value).toBe('waitingToClaim')
+    expect(machineOf(a).getSnapshot().context.error?.code).toBe('ERR_STORE_UNAVAILABLE')
+    flaky.heal()
+    await advanceClock(clock, PAIR_RETRY_MS + 10_000, 500)
+    expect(await codeOf(a.joined)).toBeUndefined()
+    expectFullMesh([a, b])
+    const down = new FaultyStore(new MemoryStore({ table }))
+    down.fail('create')
+    const c = joinRoom<FakePeer>('claim', { maxPeers: 3, store: down, clock, createPeer: network.createPeer, retryDelayMs: 10 })
+    rooms.push(c)
+    await advanceClock(clock, (MAX_CLAIM_ATTEMPTS + 1) * PAIR_RETRY_MS, 500)
+    expect(await codeOf(c.joined)).toBe('ERR_STORE_UNAVAILABLE')
+    expect(machineOf(c).getSnapshot().context.claimAttempt).toBe(MAX_CLAIM_ATTEMPTS)
+  })
+
+  it('gives a crashed participant\'s slot to a newcomer once its ttl is over, who connects to everyone without waiting for a busy marker', async () => {
+    const { clock, join, rooms, store } = world()
+    const present = [join('reuse', 3), join('reuse', 3), join('reuse', 3)]
+    await advanceClock(clock, 10_000, 500)
+    expectFullMesh(present)
+    // Crash one that offered in some pair: its pair room holds its busy marker, which nothing removes.
+    const offered = (room: Room<FakePeer>) =>
+      Object.values(machineOf(room).getSnapshot().children).some((pair) => (pair?.getSnapshot() as { context?: { role?: string } }).context?.role === 'initiator')
+    const crashed = present.find(offered)!
+    const survivors = present.filter((room) => room !== crashed)
+    cleanup.push(async () => void (await Promise.all(rooms.filter((room) => room !== crashed).map((room) => room.leave()))))
+    const slot = (crashed.actor.getSnapshot().context as { slot: number }).slot
+    crashed.actor.stop()
+    await advanceClock(clock, SLOT_TTL_MS, 1000)
+    expect(await store.read(slotAddress('reuse', slot))).toBeNull()
+    const newcomer = join('reuse', 3)
+    await advanceClock(clock, PAIR_RETRY_MS * 2, 500)
+    expect((newcomer.actor.getSnapshot().context as { slot: number }).slot).toBe(slot)
+    expectFullMesh([...survivors, newcomer])
+  })
+
+  it('keeps connected pairs while a peer\'s slot record lapses for a moment (its store down), and the peer takes its slot back', async () => {
+    const { clock, table, join, rooms, store, network } = world()
+    cleanup.push(async () => void (await Promise.all(rooms.map((room) => room.leave()))))
+    const a = join('lapse', 3)
+    join('lapse', 3)
+    const flaky = new FaultyStore(new MemoryStore({ table }))
+    const b = joinRoom<FakePeer>('lapse', { maxPeers: 3, store: flaky, clock, createPeer: network.createPeer, retryDelayMs: 10 })
+    rooms.push(b)
+    await advanceClock(clock, 10_000, 500)
+    expectFullMesh(rooms)
+    const left: string[] = []
+    for (const room of rooms) room.onPeerLeave((id) => left.push(id))
+    const bSlot = machineOf(b).getSnapshot().context.slot!
+    flaky.fail('update')
+    await advanceClock(clock, SLOT_TTL_MS + SLOT_POLL_WITH_PUSH_MS, 1000)
+    expect(await store.read(slotAddress('lapse', bSlot))).toBeNull()
+    expect(machineOf(a).getSnapshot().context.occupants[bSlot]).toBeNull()
+    flaky.heal()
+    await advanceClock(clock, SLOT_REFRESH_MS + SLOT_POLL_WITH_PUSH_MS, 1000)
+    expect(machineOf(b).getSnapshot().context.slot).toBe(bSlot)
+    expect(left).toEqual([])
+    expectFullMesh(rooms)
+  })
+
   it('keeps the slot of a participant present beyond its ttl by refreshing it', async () => {
     const { clock, join, rooms, store } = world()
     cleanup.push(async () => void (await Promise.all(rooms.map((room) => room.leave()))))
@@ -182,6 +277,71 @@ describe('rooms over time', () => {
     broken = false
     await advanceClock(clock, 30_000, 500)
     expectFullMesh(rooms)
+  })
+})
+
+describe('othersPresent', () => {
+  it('places a peer seen in two slots (a stray record of a timed-out claim) in its lowest, the one its claim holds', () => {
+    expect(othersPresent({ occupants: ['b', 'me', null, 'b', 'c'], peerId: 'me', slot: 1 })).toEqual([
+      ['b', 0],
+      ['c', 4],
+    ])
+  })
+})
+
+describe('claiming a slot of a room that only looks full', () => {
+  it('claims again (ERR_ROOM_BUSY) when one participant holds two slots, and takes the stray one once it expires', async () => {
+    const { clock, table, join, rooms } = world()
+    cleanup.push(async () => void (await Promise.all(rooms.map((room) => room.leave()))))
+    const present = [join('stray', 3), join('stray', 3)]
+    await advanceClock(clock, 5_000, 500)
+    // A stray record of the first participant (its claim timed out, landed, and it claimed again below).
+    const strayStore = new MemoryStore({ table })
+    await strayStore.create(slotAddress('stray', 2), slotRecordData(present[0]!.selfId, clock.now(), SLOT_TTL_MS), { ttlMs: SLOT_TTL_MS })
+    const late = join('stray', 3)
+    await advanceClock(clock, 1_000, 500)
+    expect(machineOf(late).getSnapshot().value).toBe('waitingToClaim')
+    expect(machineOf(late).getSnapshot().context.error?.code).toBe('ERR_ROOM_BUSY')
+    await advanceClock(clock, SLOT_TTL_MS + PAIR_RETRY_MS * 2, 500)
+    expect(await codeOf(late.joined)).toBeUndefined()
+    expect(machineOf(late).getSnapshot().context.slot).toBe(2)
+    expectFullMesh(rooms)
+  })
+})
+
+describe('the room machine losing its slot', () => {
+  it('claims again when the room looks full to a participant that lost its slot, where a newcomer is told ERR_ROOM_FULL at once', async () => {
+    const claims: Array<(outcome: number | Error) => void> = []
+    const machine = roomMachine.provide({
+      actors: {
+        claimSlot: fromPromise<number, ClaimSlotInput>(
+          () => new Promise((resolve, reject) => claims.push((outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)))),
+        ),
+        holdSlot: fromCallback(() => undefined),
+        watchSlots: fromCallback(() => undefined),
+      },
+      actions: { releaseSlot: () => undefined },
+    })
+    const full = () => new SignalingError('ERR_ROOM_FULL', 'full')
+    const clock = new SimulatedClock()
+    const newcomer = createActor(machine, { clock, input: { room: 'r', peerId: 'new', maxPeers: 3 } }).start()
+    claims.shift()!(full())
+    await flushPromises()
+    expect(newcomer.getSnapshot().value).toBe('failed')
+    const present = createActor(machine, { clock, input: { room: 'r', peerId: 'me', maxPeers: 3 } }).start()
+    claims.shift()!(1)
+    await flushPromises()
+    expect(present.getSnapshot().matches('present')).toBe(true)
+    present.send({ type: 'SLOT.LOST' })
+    claims.shift()!(full())
+    await flushPromises()
+    expect(present.getSnapshot().value).toBe('waitingToClaim')
+    clock.increment(PAIR_RETRY_MS)
+    claims.shift()!(2)
+    await flushPromises()
+    expect(present.getSnapshot().matches('present')).toBe(true)
+    expect(present.getSnapshot().context.slot).toBe(2)
+    present.stop()
   })
 })
 

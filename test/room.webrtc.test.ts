@@ -1,8 +1,9 @@
 /**
  * Rooms of many with real WebRTC (simple-peer on @roamhq/wrtc, loopback)
  * through `signalbox serve` (startServer on port 0): four participants, every
- * pair exchanges a message; and a bounded soak of 50 rooms of four at once
- * against one server, none lost.
+ * pair exchanges a message; and a bounded soak of 20 rooms of four at once
+ * against one server, none lost (the 50 rooms of issue 17, with fake peers,
+ * are test/room.soak.test.ts).
  */
 import wrtc from '@roamhq/wrtc'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,8 +11,10 @@ import { joinRoom, SafeLauncherStore, type Room } from '../src/index.js'
 import { startServer, type RunningServer } from '../src/server/index.js'
 
 /** Rooms of the soak, participants per room, and the bound of its wait, in ms. */
-// Issue 17 asks for 50: at 50 (600 native peer connections in this one process on 2 cores) 8 rooms were still
-// unmeshed after 120 s; at 20 all mesh in about 17 s. The 50-room case is left open on the issue.
+// Issue 17 asks for 50: with real WebRTC, 50 rooms (600 native connections, 1,200 peers) did not mesh on this shared
+// 2-core machine, in one process (at best 21 of 50 in 100 s: its main thread 90 % busy with HTTP, the binding's
+// blocking calls and GC) nor in four worker processes (2 of 50), the server using under 20 % of a core. At 20 all
+// mesh in 17 to 33 s. The 50 rooms run with fake peers in test/room.soak.test.ts; docs/rooms.md has the figures.
 const SOAK_ROOMS = 20
 const SOAK_PEERS = 4
 const SOAK_TIMEOUT_MS = 120_000

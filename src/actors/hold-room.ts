@@ -19,8 +19,14 @@ export const BUSY_TTL_MS = 3 * 60 * 1000
 /** How often a call in progress renews its room's busy marker, in ms. */
 export const BUSY_REFRESH_MS = 60 * 1000
 
-/** The `holdRoom` actor of `participant`. */
-export function holdRoomActor(participant: Participant) {
+/** How long a room's busy marker lives, and how often it is renewed, in ms. */
+export interface BusyTiming {
+  ttlMs: number
+  refreshMs: number
+}
+
+/** The `holdRoom` actor of `participant`; `busy` defaults to {@link BUSY_TTL_MS} and {@link BUSY_REFRESH_MS} (the pair call's, the seed's). */
+export function holdRoomActor(participant: Participant, busy: BusyTiming = { ttlMs: BUSY_TTL_MS, refreshMs: BUSY_REFRESH_MS }) {
   const { store, ledger, clock, scheduler } = participant
   return fromCallback<EventObject, HoldRoomInput>(({ input }) => {
     if (input.role !== 'initiator') return undefined
@@ -28,16 +34,16 @@ export function holdRoomActor(participant: Participant) {
     const controller = new AbortController()
     const { signal } = controller
     const hold = async (): Promise<void> => {
-      const data = encodeRecord(createBusyRecord({ now: clock.now(), ttlMs: BUSY_TTL_MS, room: input.room }))
+      const data = encodeRecord(createBusyRecord({ now: clock.now(), ttlMs: busy.ttlMs, room: input.room }))
       try {
-        await ledger.update(() => store.update(address, data, { ttlMs: BUSY_TTL_MS, signal }))
+        await ledger.update(() => store.update(address, data, { ttlMs: busy.ttlMs, signal }))
       } catch (error) {
         // Gone (expired, or lost by the store): put the marker back, unless the call ended meanwhile.
         if (signal.aborted || !(error instanceof SignalingError && error.code === 'ERR_NOT_FOUND')) return
-        await ledger.create(address, () => store.create(address, data, { ttlMs: BUSY_TTL_MS, signal })).catch(() => {})
+        await ledger.create(address, () => store.create(address, data, { ttlMs: busy.ttlMs, signal })).catch(() => {})
       }
     }
-    const renewals = timer(BUSY_REFRESH_MS, BUSY_REFRESH_MS, scheduler)
+    const renewals = timer(busy.refreshMs, busy.refreshMs, scheduler)
       .pipe(
         startWith(0),
         exhaustMap(() => hold()),

@@ -10,7 +10,7 @@
  */
 import { signalingMachine } from '../machines/signaling.machine.js'
 import type { PeerLike } from '../peer/simple-peer.js'
-import { holdRoomActor } from './hold-room.js'
+import { holdRoomActor, type BusyTiming } from './hold-room.js'
 import { createParticipant, type SignalingDeps } from './participant.js'
 import { peerActor } from './peer.js'
 import { pollAnswerActor } from './poll-answer.js'
@@ -33,8 +33,10 @@ export interface ProvidedSignaling {
 /**
  * Implements the machine's actors and actions over `deps`. One call per
  * participant: it remembers what that participant published, to remove it.
+ * `busy` sets the busy marker's lifetime (the pairs of a room of many hold
+ * theirs as briefly as their slot); the pair call keeps the seed's.
  */
-export function provideSignaling<TPeer extends PeerLike>(deps: SignalingDeps<TPeer>): ProvidedSignaling {
+export function provideSignaling<TPeer extends PeerLike>(deps: SignalingDeps<TPeer>, busy?: BusyTiming): ProvidedSignaling {
   const participant = createParticipant(deps)
   const machine = signalingMachine.provide({
     actors: {
@@ -43,7 +45,7 @@ export function provideSignaling<TPeer extends PeerLike>(deps: SignalingDeps<TPe
       pollAnswer: pollAnswerActor(participant),
       publishAnswer: publishAnswerActor(participant),
       peer: peerActor(deps),
-      holdRoom: holdRoomActor(participant),
+      holdRoom: holdRoomActor(participant, busy),
       withdrawOffer: withdrawOfferActor(participant),
       trickleCandidates: trickleCandidatesActor(participant),
       // With trickle: false, the seed's behaviour: the other side's first description is all this participant reads.

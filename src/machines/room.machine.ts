@@ -24,7 +24,8 @@ import { initialRoomContext, PAIR_DONE_PREFIX, roomSetup } from './room.setup.js
  *
  * `claiming → present` (pairs spawned and hung up as slots fill and empty;
  * failed pairs retried every `pairRetryMs`) `→ left` on `LEAVE`.
- * `claiming → failed` with `ERR_ROOM_FULL` when every slot is taken (`RETRY` claims again).
+ * `claiming → failed` with `ERR_ROOM_FULL` when every slot is taken (`RETRY` claims again);
+ * a store failure while claiming waits `pairRetryMs` in `waitingToClaim` and claims again, up to `MAX_CLAIM_ATTEMPTS` tries.
  *
  * @example
  * ```ts
@@ -46,9 +47,16 @@ export const roomMachine = roomSetup.createMachine({
         id: 'claimSlot',
         src: 'claimSlot',
         input: ({ context }) => ({ room: context.room, appId: context.appId, peerId: context.peerId, maxPeers: context.maxPeers }),
-        onDone: { target: 'present', actions: assign({ slot: ({ event }) => event.output, error: null }) },
-        onError: { target: 'failed', actions: 'assignError' },
+        onDone: { target: 'present', actions: assign({ slot: ({ event }) => event.output, error: null, claimAttempt: 1 }) },
+        onError: [
+          { guard: 'canClaimAgain', target: 'waitingToClaim', actions: 'assignError' },
+          { target: 'failed', actions: 'assignError' },
+        ],
       },
+    },
+    waitingToClaim: {
+      description: 'The store failed while claiming (overloaded, or briefly away): claims again after pairRetryMs, up to MAX_CLAIM_ATTEMPTS tries.',
+      after: { pairRetry: { target: 'claiming', actions: assign({ claimAttempt: ({ context }) => context.claimAttempt + 1 }) } },
     },
     present: {
       description:
@@ -82,8 +90,8 @@ export const roomMachine = roomSetup.createMachine({
       },
     },
     failed: {
-      description: 'The room could not be joined (ERR_ROOM_FULL, or the store failed); context.error says why. RETRY claims again.',
-      on: { RETRY: { target: 'claiming' } },
+      description: 'The room could not be joined (ERR_ROOM_FULL, or the store failed MAX_CLAIM_ATTEMPTS times); context.error says why. RETRY claims again.',
+      on: { RETRY: { target: 'claiming', actions: assign({ claimAttempt: 1 }) } },
     },
     left: {
       description: 'Left the room: every pair hung up, the slot record removed.',

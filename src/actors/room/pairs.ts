@@ -11,6 +11,7 @@
  */
 import type { AnyActorLogic } from 'xstate'
 import type { signalingMachine } from '../../machines/signaling.machine.js'
+import { SLOT_REFRESH_MS, SLOT_TTL_MS } from '../../machines/room.types.js'
 import type { PeerLike } from '../../peer/simple-peer.js'
 import type { SignalingDeps } from '../participant.js'
 import { provideSignaling, type ProvidedSignaling } from '../provide.js'
@@ -45,12 +46,14 @@ function routedLogic(pick: (input: unknown) => AnyActorLogic): AnyActorLogic {
 
 /** Provides the pair handshakes of one participant over `deps` (see the module comment). */
 export function providePairs<TPeer extends PeerLike>(deps: SignalingDeps<TPeer>): ProvidedPairs {
-  const shared = provideSignaling(deps)
+  // A pair's busy marker lives as long as a slot record: a crashed participant's pair rooms are free by the time its slot is.
+  const busy = { ttlMs: SLOT_TTL_MS, refreshMs: SLOT_REFRESH_MS }
+  const shared = provideSignaling(deps, busy)
   const byRoom = new Map<string, ProvidedSignaling>()
   const providedFor = (room: string | undefined): ProvidedSignaling => {
     if (room === undefined) return shared
     let provided = byRoom.get(room)
-    if (provided === undefined) byRoom.set(room, (provided = provideSignaling(deps)))
+    if (provided === undefined) byRoom.set(room, (provided = provideSignaling(deps, busy)))
     return provided
   }
   const implementationsFor = (room: string | undefined): Implementations => providedFor(room).machine.implementations

@@ -21,14 +21,25 @@ export function slotRecordData(peerId: string, now: number, ttlMs: number): stri
   return encodeRecord(record)
 }
 
-/** Who holds the slot whose record is `data`: its peer id, or `null` (absent, expired, or not a slot record). */
-export function occupantOf(data: string | null, now: number): string | null {
+/** Who holds a slot, and when they last wrote its record (its `createdAt`, on their clock; `null` in a record without one). */
+export interface SlotHolder {
+  peerId: string
+  refreshedAt: number | null
+}
+
+/** Who holds the slot whose record is `data`, and since when: `null` when absent, expired, or not a slot record. */
+export function holderOf(data: string | null, now: number): SlotHolder | null {
   if (data === null) return null
   try {
     const record = decodeRecord(data)
-    if (isRecordExpired(record, now) || record.busy !== true) return null
-    return record.targetId ?? null
+    if (isRecordExpired(record, now) || record.busy !== true || record.targetId === undefined) return null
+    return { peerId: record.targetId, refreshedAt: record.createdAt ?? null }
   } catch {
     return null
   }
+}
+
+/** Who holds the slot whose record is `data`: its peer id, or `null` (absent, expired, or not a slot record). */
+export function occupantOf(data: string | null, now: number): string | null {
+  return holderOf(data, now)?.peerId ?? null
 }
