@@ -11,13 +11,17 @@ import { fileURLToPath } from 'node:url'
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url))
 
-/** Builds web/dist/index.html, web/dist/app.js and the lazily loaded web/dist/chunks/. */
-export async function buildWeb(): Promise<void> {
-  await rm(`${WEB_DIST}chunks`, { recursive: true, force: true })
-  await mkdir(WEB_DIST, { recursive: true })
+/**
+ * Builds index.html, app.js and the lazily loaded chunks/ into `outdir`
+ * (a directory path ending in `/`; default web/dist/). A test that serves
+ * the page while another test file rebuilds web/dist/ builds its own copy.
+ */
+export async function buildWeb(outdir: string = WEB_DIST): Promise<void> {
+  await rm(`${outdir}chunks`, { recursive: true, force: true })
+  await mkdir(outdir, { recursive: true })
   await build({
     entryPoints: { app: fileURLToPath(new URL('../web/main.ts', import.meta.url)) },
-    outdir: WEB_DIST,
+    outdir,
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
@@ -30,7 +34,7 @@ export async function buildWeb(): Promise<void> {
     alias: { 'simple-peer': 'simple-peer/simplepeer.min.js' },
     logLevel: 'warning',
   })
-  await copyFile(fileURLToPath(new URL('../web/index.html', import.meta.url)), `${WEB_DIST}index.html`)
+  await copyFile(fileURLToPath(new URL('../web/index.html', import.meta.url)), `${outdir}index.html`)
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -5,13 +5,15 @@
  * up and the other two drop its tile; it joins again without a reload; a
  * fourth page is told the room is full. Screenshots go to test-results/.
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signalingMachine } from '../src/index.js'
 import { startServer, type RunningServer } from '../src/server/index.js'
-import { buildWeb, WEB_DIST } from '../scripts/build-web.js'
+import { buildWeb } from '../scripts/build-web.js'
 import { CHROMIUM_FLAGS, CHROMIUM_INSTALL, CHROMIUM_PATH, FAKE_MEDIA_FLAGS } from './helpers/chromium.js'
 
 const available = existsSync(CHROMIUM_PATH)
@@ -46,15 +48,17 @@ function playingTiles(page: Page): Promise<string[]> {
 describe.runIf(available)('the browser page in a room of many', () => {
   let server: RunningServer
   let browser: Browser
+  // Its own build of the page: test/web.test.ts rebuilds web/dist/ meanwhile when the files run in parallel.
+  const webRoot = `${mkdtempSync(join(tmpdir(), 'signalbox-web-room-'))}/`
   beforeAll(async () => {
-    await buildWeb()
+    await buildWeb(webRoot)
     mkdirSync(RESULTS, { recursive: true })
     // Every page comes from 127.0.0.1: the per-address caps meant for one hostile client (docs/security.md)
     // would count three participants' polls and pushes as one client's, so they are lifted.
     server = await startServer({
       port: 0,
       host: '127.0.0.1',
-      webRoot: WEB_DIST,
+      webRoot,
       maxTokensPerAddress: 10_000,
       newTokensPerAddressPerMinute: 10_000,
       maxConnectionsPerAddress: 10_000,
@@ -65,6 +69,7 @@ describe.runIf(available)('the browser page in a room of many', () => {
   afterAll(async () => {
     await browser?.close()
     await server?.close()
+    rmSync(webRoot, { recursive: true, force: true })
   })
 
   async function open(query: string, width = 1280): Promise<Page> {

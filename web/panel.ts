@@ -74,6 +74,8 @@ function followPairs(room: AnyActor, pairView: StatechartView, select: HTMLSelec
     if (id === focused) return
     stopPair()
     focused = id
+    // The transition marked as just taken was the previous pair's: a new pair starts without one.
+    for (const edge of pairView.svg.querySelectorAll('.sb-taken')) edge.classList.remove('sb-taken')
     if (pair === undefined) {
       stopPair = noop
       pairView.show('idle')

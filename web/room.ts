@@ -172,6 +172,7 @@ export class RoomCall {
     showError(error)
     const full = error instanceof SignalingError && error.code === 'ERR_ROOM_FULL'
     showState('failed')
+    ui.badge.textContent = full ? 'Room full' : 'Could not join'
     ui.status.textContent = full
       ? `The room “${name}” is full: all ${maxPeers} places are taken. Try again when someone leaves, or pick another room.`
       : `Could not join “${name}”. Retry joins it again.`
