@@ -87,26 +87,33 @@ describe.runIf(available)('the browser page in a room of many', () => {
     await page.goto(`${server.url.replace(/0\.5\/$/, '')}?${query}`)
     return page
   }
-  /** Waits until `page` shows exactly `count` remote tiles, every one playing; on a timeout, says what the page shows. */
-  async function tilesPlaying(page: Page, count: number): Promise<void> {
+  /** What a page shows, for a failure's message. */
+  const describePage = (page: Page) =>
+    page.evaluate(() => {
+      const text = (id: string) => document.querySelector(`[data-testid=${id}]`)?.textContent ?? ''
+      const tiles = [...document.querySelectorAll<HTMLElement>('[data-testid=peer-tile]')].map((tile) => tile.dataset['peer'])
+      const chat = (document.querySelector('[data-testid=chat-input]') as HTMLInputElement).disabled ? 'chat disabled' : 'chat enabled'
+      return `state ${document.querySelector<HTMLElement>('[data-testid=state]')?.dataset['state']}, ${chat}, tiles ${tiles.join(' ')}; status: ${text('status')}; error: ${text('error')}; chat: ${text('chat-log')}; events: ${text('event-log')}`
+    })
+  /** Waits for `condition` on `page` (a page function of the number `arg`); on a timeout, says what the page shows. */
+  async function until(page: Page, what: string, condition: (arg: number) => boolean, arg = 0): Promise<void> {
     try {
-      await page.waitForFunction(
-        (expected) => {
-          const tiles = [...document.querySelectorAll('[data-testid=peer-tile] video')] as HTMLVideoElement[]
-          return tiles.length === expected && tiles.every((video) => video.videoWidth > 0 && video.readyState >= 2)
-        },
-        count,
-        { timeout: WAIT_MS },
-      )
+      await page.waitForFunction(condition, arg, { timeout: WAIT_MS })
     } catch (error) {
-      const [state, status, problem, events] = await page.evaluate(() => [
-        document.querySelector<HTMLElement>('[data-testid=state]')?.dataset['state'],
-        document.querySelector('[data-testid=status]')?.textContent,
-        document.querySelector('[data-testid=error]')?.textContent,
-        document.querySelector('[data-testid=event-log]')?.textContent,
-      ])
-      throw new Error(`waited for ${count} playing tiles; the page is in ${state} (${status}; error: ${problem}); events: ${events}`, { cause: error })
+      throw new Error(`waited for ${what}; the page shows ${await describePage(page)}`, { cause: error })
     }
+  }
+  /** Waits until `page` shows exactly `count` remote tiles, every one playing. */
+  function tilesPlaying(page: Page, count: number): Promise<void> {
+    return until(
+      page,
+      `${count} playing tiles`,
+      (expected) => {
+        const tiles = [...document.querySelectorAll('[data-testid=peer-tile] video')] as HTMLVideoElement[]
+        return tiles.length === expected && tiles.every((video) => video.videoWidth > 0 && video.readyState >= 2)
+      },
+      count,
+    )
   }
   const cameraRequests = (page: Page) => page.evaluate(() => (window as unknown as { __media: { calls: number } }).__media.calls)
   const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
@@ -134,6 +141,7 @@ describe.runIf(available)('the browser page in a room of many', () => {
     await carol.screenshot({ path: `${RESULTS}room-of-3-360.png`, fullPage: true })
 
     // Chat goes to everyone.
+    await until(alice, 'the chat to be enabled', () => !(document.querySelector('[data-testid=chat-input]') as HTMLInputElement).disabled)
     await alice.fill('[data-testid=chat-input]', 'hello, both of you')
     await alice.click('[data-testid=chat-send]')
     for (const page of [bob, carol]) await page.waitForSelector('[data-testid=chat-log] :text("hello, both of you")', { timeout: WAIT_MS })

@@ -61,6 +61,7 @@ const shared = {
     currentActor = actor
     followActor?.(actor)
   },
+  onSettled: requestPanel,
 }
 const call = new Call(shared)
 let roomCall: Promise<RoomCall> | undefined
@@ -81,6 +82,7 @@ ui.joinForm.onsubmit = (event) => {
   join()
 }
 ui.rawToggle.onchange = () => ui.eventLog.classList.toggle('show-raw', ui.rawToggle.checked)
+const joinsRoomOfMany = ui.room.value !== '' && Number(ui.peers.value) > MIN_PEOPLE
 if (ui.room.value !== '') join()
 
 /** Draws the statechart once the join is under way and the browser is idle. */
@@ -90,5 +92,14 @@ function loadPanel(): void {
     followActor(currentActor)
   })
 }
-if ('requestIdleCallback' in window) requestIdleCallback(loadPanel, { timeout: 300 })
-else setTimeout(loadPanel, 50)
+let panelRequested = false
+/** Loads the panel once, when the browser is idle. */
+function requestPanel(): void {
+  if (panelRequested) return
+  panelRequested = true
+  if ('requestIdleCallback' in window) requestIdleCallback(loadPanel, { timeout: 300 })
+  else setTimeout(loadPanel, 50)
+}
+// Laying the statechart out is a long task (seconds on a busy machine). A room of many has many steps to
+// take before its pairs connect, so its page draws once they have (RoomCall's onSettled); a call's, at once.
+if (!joinsRoomOfMany) requestPanel()

@@ -7,20 +7,10 @@
  * joined, so the two-person call's start stays as cheap as before.
  */
 import type { AnyActor, InspectionEvent } from 'xstate'
-import {
-  decodeRecord,
-  isRecordExpired,
-  joinRoom,
-  SignalingError,
-  slotAddress,
-  validateRoomName,
-  type Room,
-  type RoomActor,
-  type SignalStore,
-  type SimplePeerInstance,
-} from '../src/index.js'
+import { joinRoom, SignalingError, validateRoomName, type Room, type RoomActor, type SignalStore, type SimplePeerInstance } from '../src/index.js'
 import type { EventLog } from './eventlog.js'
 import { listDevices, LocalMedia, mediaStateMessage, readMediaState } from './media.js'
+import { meshed, roomIsFull, topState } from './room-state.js'
 import { VideoTiles } from './tiles.js'
 import { peerName, replaceQuery, reveal, say, setControls, showError, showState, ui } from './ui.js'
 
@@ -31,12 +21,12 @@ export interface RoomCallOptions {
   inspect: (event: InspectionEvent) => void
   log: EventLog
   onActor: (actor: AnyActor) => void
+  /** Called once a join has settled: connected to everyone present, failed, or {@link SETTLE_WAIT_MS} after Join. */
+  onSettled?: () => void
 }
 
-/** The top-level state of a room snapshot's value (`'present'` for `{ present: 'meshing' }`). */
-function topState(value: unknown): string {
-  return typeof value === 'string' ? value : (Object.keys((value as object | null) ?? {})[0] ?? '')
-}
+/** The longest a join waits to call `onSettled` while pairs are still connecting, in ms. */
+export const SETTLE_WAIT_MS = 15_000
 
 /** The page's controller of a room of many. */
 export class RoomCall {
@@ -79,7 +69,10 @@ export class RoomCall {
     showState('claiming')
     ui.status.textContent = `Looking for a place in “${name}”…`
     if (!this.options.dataOnly) {
-      if (await this.roomIsFull(name, maxPeers)) return this.showFull(name, maxPeers, new SignalingError('ERR_ROOM_FULL'))
+      if (await roomIsFull(this.options.store, name, maxPeers)) {
+        this.options.onSettled?.()
+        return this.showFull(name, maxPeers, new SignalingError('ERR_ROOM_FULL'))
+      }
       try {
         this.media = await LocalMedia.open({ camera: ui.cameraSelect.value, microphone: ui.microphoneSelect.value })
         ui.localVideo.srcObject = this.media.stream
@@ -98,7 +91,15 @@ export class RoomCall {
       onPeer: (peer) => peer.on('stream', (stream: MediaStream) => this.tiles.stream(peer, stream)),
     })
     this.room = room
-    room.onPeerJoin((id, peer) => this.onPeerJoin(room, id, peer))
+    const settleTimer = setTimeout(() => this.options.onSettled?.(), SETTLE_WAIT_MS)
+    const settle = (): void => {
+      clearTimeout(settleTimer)
+      this.options.onSettled?.()
+    }
+    room.onPeerJoin((id, peer) => {
+      this.onPeerJoin(room, id, peer)
+      if (meshed(room)) settle()
+    })
     room.onPeerLeave((id) => this.onPeerLeave(room, id))
     // From 3 people on, the room's actor is the room machine (2 would be the pair call's).
     const actor = room.actor as RoomActor
@@ -106,6 +107,8 @@ export class RoomCall {
       if (this.room !== room) return
       const state = topState(snapshot.value)
       showState(state)
+      if (state !== 'claiming' && state !== 'present') settle()
+      else if (meshed(room)) settle()
       if (state === 'present') this.describe(room)
       else if (state === 'failed' && snapshot.context.error !== null) this.showFull(name, maxPeers, snapshot.context.error)
     })
@@ -178,20 +181,6 @@ export class RoomCall {
       : `Could not join “${name}”. Retry joins it again.`
     this.stopMedia()
     setControls('failed', false)
-  }
-
-  /** True when every slot of the room is held by someone present (one read per slot, before any camera turns on). */
-  private async roomIsFull(name: string, maxPeers: number): Promise<boolean> {
-    try {
-      const slots = await Promise.all(Array.from({ length: maxPeers }, (_, slot) => this.options.store.read(slotAddress(name, slot))))
-      return slots.every((data) => {
-        if (data === null) return false
-        const record = decodeRecord(data)
-        return record.busy === true && !isRecordExpired(record, Date.now())
-      })
-    } catch {
-      return false // Unknown: join, and let the room machine say what it finds.
-    }
   }
 
   private toggle(kind: 'audio' | 'video'): void {
