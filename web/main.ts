@@ -57,11 +57,11 @@ const shared = {
   dataOnly,
   inspect,
   log,
-  onActor: (actor: AnyActor) => {
+  onActor: (actor: AnyActor | undefined) => {
     currentActor = actor
     followActor?.(actor)
+    requestPanel()
   },
-  onSettled: requestPanel,
 }
 const call = new Call(shared)
 let roomCall: Promise<RoomCall> | undefined
@@ -101,5 +101,5 @@ function requestPanel(): void {
   else setTimeout(loadPanel, 50)
 }
 // Laying the statechart out is a long task (seconds on a busy machine). A room of many has many steps to
-// take before its pairs connect, so its page draws once they have (RoomCall's onSettled); a call's, at once.
+// take before its pairs connect, so its page draws once they have (RoomCall gives its actor then); a call's, at once.
 if (!joinsRoomOfMany) requestPanel()

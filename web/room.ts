@@ -20,12 +20,16 @@ export interface RoomCallOptions {
   dataOnly: boolean
   inspect: (event: InspectionEvent) => void
   log: EventLog
-  onActor: (actor: AnyActor) => void
-  /** Called once a join has settled: connected to everyone present, failed, or {@link SETTLE_WAIT_MS} after Join. */
-  onSettled?: () => void
+  /**
+   * The room's actor for the statechart panel, given once the join has settled
+   * (connected to everyone present, failed, or {@link SETTLE_WAIT_MS} after
+   * Join), so that drawing it never holds up the join; `undefined` when the
+   * room was full before joining (nothing to follow).
+   */
+  onActor: (actor: AnyActor | undefined) => void
 }
 
-/** The longest a join waits to call `onSettled` while pairs are still connecting, in ms. */
+/** The longest a join waits to hand its actor to the panel while pairs are still connecting, in ms. */
 export const SETTLE_WAIT_MS = 15_000
 
 /** The page's controller of a room of many. */
@@ -70,7 +74,7 @@ export class RoomCall {
     ui.status.textContent = `Looking for a place in “${name}”…`
     if (!this.options.dataOnly) {
       if (await roomIsFull(this.options.store, name, maxPeers)) {
-        this.options.onSettled?.()
+        this.options.onActor(undefined)
         return this.showFull(name, maxPeers, new SignalingError('ERR_ROOM_FULL'))
       }
       try {
@@ -91,10 +95,13 @@ export class RoomCall {
       onPeer: (peer) => peer.on('stream', (stream: MediaStream) => this.tiles.stream(peer, stream)),
     })
     this.room = room
-    const settleTimer = setTimeout(() => this.options.onSettled?.(), SETTLE_WAIT_MS)
+    let settled = false
+    const settleTimer = setTimeout(() => settle(), SETTLE_WAIT_MS)
     const settle = (): void => {
       clearTimeout(settleTimer)
-      this.options.onSettled?.()
+      if (settled || this.room !== room) return
+      settled = true
+      this.options.onActor(room.actor)
     }
     room.onPeerJoin((id, peer) => {
       this.onPeerJoin(room, id, peer)
@@ -112,7 +119,6 @@ export class RoomCall {
       if (state === 'present') this.describe(room)
       else if (state === 'failed' && snapshot.context.error !== null) this.showFull(name, maxPeers, snapshot.context.error)
     })
-    this.options.onActor(room.actor)
     setControls('active', this.media !== undefined)
     try {
       await room.joined
