@@ -3,10 +3,12 @@
  * as it is, with simple-peer's own browser build (which carries the Node
  * polyfills simple-peer needs). ES modules with code splitting, so what only
  * the statechart panel (elkjs) or the inspector needs is a chunk loaded later
- * (web/dist/chunks/). `npm run build` runs it.
+ * (web/dist/chunks/), with elkjs's worker beside them (chunks/elk-worker.js).
+ * `npm run build` runs it.
  */
 import { build } from 'esbuild'
 import { copyFile, mkdir, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url))
@@ -35,6 +37,8 @@ export async function buildWeb(outdir: string = WEB_DIST): Promise<void> {
     logLevel: 'warning',
   })
   await copyFile(fileURLToPath(new URL('../web/index.html', import.meta.url)), `${outdir}index.html`)
+  // elkjs's worker, beside the panel's chunk that starts it (web/panel.ts): the statechart is laid out off the main thread.
+  await copyFile(createRequire(import.meta.url).resolve('elkjs/lib/elk-worker.min.js'), `${outdir}chunks/elk-worker.js`)
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -3,7 +3,8 @@
  * three pages, each in its own browser context, open `?room=…&peers=3`
  * against one server; each shows the other two's video playing; one hangs
  * up and the other two drop its tile; it joins again without a reload; a
- * fourth page is told the room is full. Screenshots go to test-results/.
+ * fourth page is told the room is full, before its camera opens and (without
+ * a camera) by the room machine. Screenshots go to test-results/.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -153,6 +154,12 @@ describe.runIf(available)('the browser page in a room of many', () => {
     expect(await cameraRequests(dave)).toBe(0)
     await dave.screenshot({ path: `${RESULTS}room-full-1280.png` })
     await dave.context().close()
+    // Without a camera there is nothing to protect, so the page joins at once: the room machine's ERR_ROOM_FULL, shown the same way.
+    const erin = await open(`room=${room}&peers=3&media=0`)
+    await erin.waitForSelector('[data-testid=error]:has-text("ERR_ROOM_FULL")', { timeout: WAIT_MS })
+    expect(await erin.textContent('[data-testid=status]')).toContain('is full')
+    await erin.waitForSelector('[data-testid=state][data-state=failed]', { timeout: WAIT_MS })
+    await erin.context().close()
 
     // Carol hangs up: the other two drop her tile, and she can join again without a reload.
     const carolId = [...everyone].find((id) => !ids[2]!.includes(id))!

@@ -1,14 +1,32 @@
 /**
  * The statechart panel, loaded after the page has joined (a dynamic import, in
- * its own chunk with elkjs): the ELK drawing of the signaling machine that
+ * its own chunk with elkjs; the layout itself runs in elkjs's worker): the ELK drawing of the signaling machine that
  * follows the current call's actor. In a room of many it also draws the room
  * machine (once, when a room is first joined) and the signaling drawing follows
  * the pair in focus: the one chosen in the pair list, or else the most recent.
  */
+import ElkModule from 'elkjs/lib/elk-api.js'
+import type { ELK, ELKConstructorArguments } from 'elkjs/lib/elk-api.js'
 import type { AnyActor, AnyActorRef, AnyStateMachine } from 'xstate'
 import { signalingMachine } from '../src/machines/signaling.machine.js'
 import { drawStatechart, type StatechartView } from '../src/diagram/live.js'
 import { peerName } from './ui.js'
+
+/** elkjs's worker, copied beside this chunk by scripts/build-web.ts. */
+export const ELK_WORKER_FILE = 'elk-worker.js'
+/** elkjs's API constructor: a CommonJS default export, typed through its declarations. */
+const ElkApi = ElkModule as unknown as new (options: ELKConstructorArguments) => ELK
+
+/**
+ * An ELK that lays out in elkjs's worker: a statechart's layout takes seconds
+ * of CPU on a busy machine, and in the page's main thread it would hold up
+ * everything else (the room's slot renewals, the pairs' handshakes, the video).
+ * Undefined where workers are not available: the layout then runs in place.
+ */
+function workerElk(): ELK | undefined {
+  if (typeof Worker === 'undefined') return undefined
+  return new ElkApi({ workerUrl: new URL(ELK_WORKER_FILE, import.meta.url).href })
+}
 
 /** The room's part of the panel: where its drawing goes, and the list that picks the pair shown. */
 export interface RoomPanelElements {
@@ -36,7 +54,9 @@ function isRoomActor(actor: AnyActor): boolean {
  * (drawn into `room`, with its pair in focus drawn in `container`).
  */
 export async function openPanel(container: HTMLElement, room: RoomPanelElements): Promise<(actor: AnyActor | undefined) => void> {
-  const pairView = await drawStatechart(container, signalingMachine, { title: 'signaling statechart' })
+  const elk = workerElk()
+  const drawOptions = elk === undefined ? {} : { elk }
+  const pairView = await drawStatechart(container, signalingMachine, { title: 'signaling statechart', ...drawOptions })
   pairView.show('idle')
   let roomView: Promise<StatechartView> | undefined
   let stop = noop
@@ -49,7 +69,7 @@ export async function openPanel(container: HTMLElement, room: RoomPanelElements)
       stop = pairView.follow(actor)
       return
     }
-    roomView ??= drawStatechart(room.drawing, actor.logic as AnyStateMachine, { title: 'room statechart' })
+    roomView ??= drawStatechart(room.drawing, actor.logic as AnyStateMachine, { title: 'room statechart', ...drawOptions })
     let stopped = false
     let stopRoom = noop
     const stopPairs = followPairs(actor, pairView, room.pairSelect)

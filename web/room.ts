@@ -210,6 +210,8 @@ export class RoomCall {
 
   private reset(): void {
     this.stopMedia()
+    // A room that failed (full, or the store failed) still has its machine: stop it before joining anew.
+    void this.room?.leave()
     this.room = undefined
     ui.error.textContent = ''
     reveal(ui.notice, false)
