@@ -4,20 +4,17 @@
  * end cleanly (every track stopped) so the next call starts without a reload.
  */
 import type { AnyActor, InspectionEvent } from 'xstate'
-import {
-  createSignaling,
-  decodeRecord,
-  roomAddress,
-  SignalingError,
-  validateRoomName,
-  type SignalingSession,
-  type SignalingSnapshot,
-  type SignalStore,
-  type SimplePeerInstance,
-} from '../src/index.js'
+// Each from its own module, not the package's index: the index reaches the room engine too, which only the
+// lazily loaded room page needs, and the bundler would otherwise load it with the page (web/room.ts).
+import { createSignaling, type SignalingSession, type SignalingSnapshot } from '../src/engine/signaling.js'
+import { SignalingError } from '../src/errors.js'
+import type { SimplePeerInstance } from '../src/peer/simple-peer.js'
+import { roomAddress, validateRoomName } from '../src/protocol/addresses.js'
+import { decodeRecord } from '../src/protocol/records.js'
+import type { SignalStore } from '../src/stores/store.js'
 import type { EventLog } from './eventlog.js'
 import { listDevices, LocalMedia, mediaStateMessage, readMediaState } from './media.js'
-import { reveal, say, showState, ui } from './ui.js'
+import { replaceQuery, reveal, say, setControls, showError, showState, ui } from './ui.js'
 
 /** What a {@link Call} needs from the page. */
 export interface CallOptions {
@@ -40,12 +37,19 @@ export class Call {
   private joinedAt = 0
 
   constructor(private readonly options: CallOptions) {
+    this.bind()
+    reveal(ui.media, !options.dataOnly)
+    this.setControls('idle')
+  }
+
+  /** Takes the page's call controls (a room of many may have held them). */
+  bind(): void {
     ui.hangup.onclick = () => void this.hangup()
     ui.copyInvite.onclick = () => void this.copyInvite()
     ui.mute.onclick = () => this.toggle('audio')
     ui.camera.onclick = () => this.toggle('video')
-    ui.cameraSelect.onchange = () => void this.media?.switchDevice('video', ui.cameraSelect.value, this.peer)
-    ui.microphoneSelect.onchange = () => void this.media?.switchDevice('audio', ui.microphoneSelect.value, this.peer)
+    ui.cameraSelect.onchange = () => void this.media?.switchDevice('video', ui.cameraSelect.value, this.connectedPeers())
+    ui.microphoneSelect.onchange = () => void this.media?.switchDevice('audio', ui.microphoneSelect.value, this.connectedPeers())
     ui.chatForm.onsubmit = (event) => {
       event.preventDefault()
       const text = ui.chatInput.value.trim()
@@ -54,12 +58,15 @@ export class Call {
       say(`me: ${text}`, true)
       ui.chatInput.value = ''
     }
-    reveal(ui.media, !options.dataOnly)
-    this.setControls('idle')
+  }
+
+  private connectedPeers(): SimplePeerInstance[] {
+    return this.peer === undefined ? [] : [this.peer]
   }
 
   /** Joins `room`: reads it first, then opens camera and microphone only if someone can be called there. */
   async join(room: string, secret: string | undefined): Promise<void> {
+    this.bind()
     this.reset()
     try {
       validateRoomName(room)
@@ -67,7 +74,7 @@ export class Call {
       return this.showError(error)
     }
     this.setControls('starting')
-    history.replaceState(null, '', `${location.pathname}?${new URLSearchParams({ ...Object.fromEntries(new URLSearchParams(location.search)), room })}`)
+    replaceQuery({ room, peers: null })
     if (!this.options.dataOnly) {
       // The room is read before the camera starts: a busy room must never turn a camera on (one read, a few ms).
       if (await this.roomIsBusy(room)) {
@@ -195,18 +202,12 @@ export class Call {
   }
 
   private showError(error: unknown): void {
-    ui.error.textContent = error instanceof SignalingError ? `${error.code}: ${error.message}` : `Error: ${error instanceof Error ? error.message : String(error)}`
+    showError(error)
   }
 
   /** Enables the controls that make sense now: `idle` (never joined), `starting`/`active` (a call), `failed`, `closed`. */
   private setControls(phase: string): void {
-    const inCall = phase === 'starting' || phase === 'active'
-    ui.join.disabled = inCall
-    ui.join.textContent = phase === 'failed' ? 'Retry' : phase === 'closed' ? 'Join again' : 'Join'
-    ui.hangup.disabled = !inCall
-    ui.room.disabled = ui.secret.disabled = inCall
-    ui.mute.disabled = ui.camera.disabled = !inCall || this.media === undefined
-    if (!inCall) ui.chatInput.disabled = ui.chatSend.disabled = true
+    setControls(phase, this.media !== undefined)
   }
 
   private stopMedia(): void {

@@ -7,6 +7,10 @@
  */
 import type { InspectionEvent } from 'xstate'
 import { eventWords } from '../src/diagram/labels.js'
+import { peerName } from './ui.js'
+
+/** The room machine's own actors; its other children are its pairs. */
+const ROOM_ACTORS = new Set(['claimSlot', 'holdSlot', 'watchSlots'])
 
 interface LoggedEvent {
   type: string
@@ -14,6 +18,7 @@ interface LoggedEvent {
   error?: { message?: string; code?: string }
   snapshot?: { context?: unknown }
   room?: string
+  occupants?: ReadonlyArray<string | null>
 }
 
 /** Writes the machine's events into `list` in words, timed from `startedAt`. */
@@ -48,7 +53,9 @@ export class EventLog {
   readonly inspect = (inspection: InspectionEvent): void => {
     if (inspection.actorRef.sessionId !== inspection.rootId) return
     if (inspection.type === '@xstate.snapshot') {
-      const value = String((inspection.snapshot as { value?: unknown }).value)
+      const raw = (inspection.snapshot as { value?: unknown }).value
+      // A room's `present` has a child state: the top-level name is the one that reads.
+      const value = typeof raw === 'object' && raw !== null ? (Object.keys(raw)[0] ?? '') : String(raw)
       if (value !== this.state) this.enteredAt.set(value, performance.now())
       this.state = value
       return
@@ -82,6 +89,8 @@ export class EventLog {
     if (type === 'xstate.snapshot.pollAnswer') {
       return event.snapshot?.context === undefined ? undefined : `the answer arrived${this.since('pollingAnswer')}`
     }
+    const room = this.roomWords(event)
+    if (room !== undefined) return room ?? undefined
     if (type === 'PEER.CONNECT') return 'the two browsers reached each other'
     if (type === 'PEER.CLOSE') return 'the other side closed the connection'
     if (type === 'PEER.ERROR') return `the connection failed: ${event.error?.message ?? 'unknown error'}`
@@ -89,5 +98,22 @@ export class EventLog {
     if (type.startsWith('xstate.after.')) return `gave up waiting: ${eventWords(type)}`
     if (type.startsWith('xstate.done.actor.')) return eventWords(type)
     return type
+  }
+
+  /** The words of a room machine's own events (a room of many): `null` for one not worth a line, undefined for any other event. */
+  private roomWords(event: LoggedEvent): string | null | undefined {
+    // The room's timer that retries failed pairs fires every few seconds: a line each time would bury the rest.
+    if (event.type.startsWith('xstate.after.pairRetry')) return null
+    if (event.type === 'xstate.done.actor.claimSlot') return `took place ${Number(event.output) + 1} in the room${this.since('claiming')}`
+    if (event.type === 'SLOTS') {
+      const count = (event.occupants ?? []).filter((occupant) => occupant !== null).length
+      return `the room now holds ${count} ${count === 1 ? 'person' : 'people'}`
+    }
+    if (event.type === 'SLOT.LOST') return 'our place in the room was taken after it expired: taking another'
+    if (event.type === 'LEAVE') return 'left the room'
+    const done = /^xstate\.done\.actor\.(.+)$/.exec(event.type)?.[1]
+    // In the room, the other done actors are pairs (named by the other peer's id) that ended.
+    if (this.state === 'present' && done !== undefined && !ROOM_ACTORS.has(done)) return `the pair with ${peerName(done)} ended`
+    return undefined
   }
 }

@@ -69,15 +69,15 @@ export class LocalMedia {
     return track?.getSettings().deviceId ?? ''
   }
 
-  /** Switches to another camera or microphone; the peer (when connected) sends the new track instead. */
-  async switchDevice(kind: 'audio' | 'video', deviceId: string, peer: SimplePeerInstance | undefined): Promise<void> {
+  /** Switches to another camera or microphone; every connected peer of `peers` sends the new track instead. */
+  async switchDevice(kind: 'audio' | 'video', deviceId: string, peers: Iterable<SimplePeerInstance>): Promise<void> {
     const old = kind === 'audio' ? this.stream.getAudioTracks()[0] : this.stream.getVideoTracks()[0]
     const fresh = await navigator.mediaDevices.getUserMedia(kind === 'audio' ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId } } })
     const track = kind === 'audio' ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0]
     if (track === undefined) return
     if (old !== undefined) {
       track.enabled = old.enabled
-      peer?.replaceTrack(old, track, this.stream)
+      for (const peer of peers) peer.replaceTrack(old, track, this.stream)
       this.stream.removeTrack(old)
       old.stop()
     }

@@ -1,4 +1,6 @@
-/** The page's elements, and the state of the call in words. */
+/** The page's elements, the state of the call in words, and the controls that make sense in each phase. */
+import { SignalingError } from '../src/errors.js'
+
 const $ = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id)
   if (element === null) throw new Error(`the page has no #${id}`)
@@ -14,12 +16,14 @@ export const ui = {
   joinForm: $<HTMLFormElement>('join-form'),
   room: $<HTMLInputElement>('room'),
   secret: $<HTMLInputElement>('secret'),
+  peers: $<HTMLSelectElement>('peers'),
   join: $<HTMLButtonElement>('join'),
   hangup: $<HTMLButtonElement>('hangup'),
   invite: $<HTMLDivElement>('invite'),
   inviteLink: $<HTMLInputElement>('invite-link'),
   copyInvite: $<HTMLButtonElement>('copy-invite'),
   media: $<HTMLDivElement>('media'),
+  videos: $<HTMLDivElement>('videos'),
   localVideo: $<HTMLVideoElement>('local-video'),
   remoteVideo: $<HTMLVideoElement>('remote-video'),
   remoteMedia: $<HTMLSpanElement>('remote-media'),
@@ -32,6 +36,9 @@ export const ui = {
   chatInput: $<HTMLInputElement>('chat-input'),
   chatSend: $<HTMLButtonElement>('chat-send'),
   statechart: $<HTMLDivElement>('statechart'),
+  roomPanel: $<HTMLDivElement>('room-panel'),
+  roomStatechart: $<HTMLDivElement>('room-statechart'),
+  pairSelect: $<HTMLSelectElement>('pair-select'),
   eventLog: $<HTMLOListElement>('event-log'),
   rawToggle: $<HTMLInputElement>('raw-toggle'),
 }
@@ -49,6 +56,9 @@ const STATE_WORDS: Record<string, string> = {
   connected: 'In a call',
   failed: 'Call failed',
   closed: 'Call ended',
+  claiming: 'Finding a place',
+  present: 'In the room',
+  left: 'Left the room',
 }
 
 /** Shows `state` on the badge: words as its text, the machine's name in `data-state` and the tooltip. */
@@ -69,4 +79,39 @@ export function say(line: string, mine = false): void {
 /** Shows or hides an element. */
 export function reveal(element: HTMLElement, shown: boolean): void {
   element.hidden = !shown
+}
+
+/** How the page names another participant of a room: a short, stable form of its peer id. */
+export function peerName(id: string): string {
+  return `Guest ${id.slice(0, 4)}`
+}
+
+/** Shows an error: a {@link SignalingError} as its code and message, anything else as its message. */
+export function showError(error: unknown): void {
+  ui.error.textContent = error instanceof SignalingError ? `${error.code}: ${error.message}` : `Error: ${error instanceof Error ? error.message : String(error)}`
+}
+
+/**
+ * Enables the controls that make sense now: `idle` (never joined),
+ * `starting`/`active` (in a call or a room), `failed`, `closed`.
+ * `hasMedia`: the camera and microphone are open.
+ */
+export function setControls(phase: string, hasMedia: boolean): void {
+  const inCall = phase === 'starting' || phase === 'active'
+  ui.join.disabled = inCall
+  ui.join.textContent = phase === 'failed' ? 'Retry' : phase === 'closed' ? 'Join again' : 'Join'
+  ui.hangup.disabled = !inCall
+  ui.room.disabled = ui.secret.disabled = ui.peers.disabled = inCall
+  ui.mute.disabled = ui.camera.disabled = !inCall || !hasMedia
+  if (!inCall) ui.chatInput.disabled = ui.chatSend.disabled = true
+}
+
+/** Sets (or, for `null`, deletes) query parameters in the address bar, without a reload or a history entry. */
+export function replaceQuery(changes: Record<string, string | null>): void {
+  const params = new URLSearchParams(location.search)
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === null) params.delete(name)
+    else params.set(name, value)
+  }
+  history.replaceState(null, '', `${location.pathname}${params.size > 0 ? `?${params}` : ''}`)
 }

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import ElkModule from 'elkjs/lib/elk.bundled.js'
 import type { ELK, ELKConstructorArguments, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js'
 import type { MachineGraph } from './graph.js'
 
@@ -75,8 +74,12 @@ export interface StatechartLayout {
   edges: PlacedEdge[]
 }
 
-/** elkjs's bundled constructor: a CommonJS default export, typed through its API declarations. */
-const Elk = ElkModule as unknown as new (options?: ELKConstructorArguments) => ELK
+/** elkjs's bundled ELK (in place), loaded only when no other ELK is given: a large module, slow to evaluate. */
+async function bundledElk(): Promise<ELK> {
+  // A CommonJS default export, typed through its API declarations.
+  const { default: Elk } = (await import('elkjs/lib/elk.bundled.js')) as unknown as { default: new (options?: ELKConstructorArguments) => ELK }
+  return new Elk()
+}
 
 const LAYOUT_OPTIONS: Record<string, string> = {
   'elk.algorithm': 'layered',
@@ -101,9 +104,11 @@ const LAYOUT_OPTIONS: Record<string, string> = {
 
 /**
  * Lays out `graph`: states as boxes sized to their names and internal
- * transitions, every other transition an edge with its label lines.
+ * transitions, every other transition an edge with its label lines. `elk`:
+ * the ELK to lay out with (a page passes one backed by elkjs's worker, so the
+ * layout never blocks its main thread); default elkjs's bundled one, in place.
  */
-export async function layoutStatechart(graph: MachineGraph, measure: MeasureText = estimateText): Promise<StatechartLayout> {
+export async function layoutStatechart(graph: MachineGraph, measure: MeasureText = estimateText, elk?: ELK): Promise<StatechartLayout> {
   const textWidth = (lines: string[], fontPx: number, bold = false) => Math.max(0, ...lines.map((line) => measure(line, fontPx, bold)))
   const nodes: PlacedNode[] = []
   const elkNodes: ElkNode[] = []
@@ -135,7 +140,7 @@ export async function layoutStatechart(graph: MachineGraph, measure: MeasureText
   if (initial !== undefined) elkEdges.unshift({ id: `${START}->${initial.id}`, sources: [START], targets: [initial.id] })
 
   const graphIn: ElkNode = { id: 'root', layoutOptions: LAYOUT_OPTIONS, children: elkNodes, edges: elkEdges }
-  const result: ElkNode = await new Elk().layout(graphIn)
+  const result: ElkNode = await (elk ?? (await bundledElk())).layout(graphIn)
   const placed = new Map((result.children ?? []).map((child) => [child.id, child]))
   for (const node of nodes) Object.assign(node, { x: placed.get(node.id)?.x ?? 0, y: placed.get(node.id)?.y ?? 0 })
   const edges: PlacedEdge[] = (result.edges ?? []).map((edge) => {

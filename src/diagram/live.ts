@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ELK } from 'elkjs/lib/elk-api.js'
 import type { AnyActor, AnyActorRef, AnyStateMachine } from 'xstate'
 import { machineGraph } from './graph.js'
 import type { LabelVocabulary } from './labels.js'
@@ -17,6 +18,8 @@ export interface StatechartViewOptions {
   vocabulary?: LabelVocabulary
   /** Accessible name of the drawing. Default: `<machine id> statechart`. */
   title?: string
+  /** The ELK to lay out with, e.g. one backed by elkjs's worker (see {@link layoutStatechart}). Default: in place. */
+  elk?: ELK
 }
 
 /** A drawn statechart that can follow actors of its machine. */
@@ -61,7 +64,7 @@ function bringIntoView(scroller: HTMLElement, box: SVGRectElement | null): void 
  * line under it, and resolves with the view once ELK has laid it out.
  */
 export async function drawStatechart(container: HTMLElement, machine: AnyStateMachine, options: StatechartViewOptions = {}): Promise<StatechartView> {
-  const layout = await layoutStatechart(machineGraph(machine, options.vocabulary), canvasMeasure())
+  const layout = await layoutStatechart(machineGraph(machine, options.vocabulary), canvasMeasure(), options.elk)
   const template = document.createElement('template')
   template.innerHTML = statechartSvg(layout, { title: options.title ?? `${machine.id} statechart`, idPrefix: `sb${++drawings}` })
   const svg = template.content.firstElementChild as SVGSVGElement
