@@ -87,17 +87,68 @@ describe('SafeLauncherStore: one request per write, the winner in a lost create,
     await server.close()
   })
 
+  /** A fetch that holds the answer of `POST auth` until `release()`, writing down each request as it goes out. */
+  function authHeldBack(sent: string[]) {
+    let release = () => {}
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const fetchHeld: typeof fetch = async (input, init) => {
+      const line = `${init?.method ?? 'GET'} ${new URL(String(input)).pathname.replace(/^\/0\.5\//, '')}`
+      sent.push(line + (new Headers(init?.headers).has('authorization') ? ' (token)' : ''))
+      const answer = await fetch(input, init)
+      if (line === 'POST auth') await released
+      return answer
+    }
+    return { fetchHeld, release }
+  }
+
+  it('reads at once while its authorisation is unanswered (a join’s first read never waits for the token), and with the token once it is here', async () => {
+    const server = await startServer({ port: 0 })
+    const writer = new SafeLauncherStore({ url: server.url, watch: false })
+    await writer.create('room-early', data('an offer'))
+    const sent: string[] = []
+    const { fetchHeld, release } = authHeldBack(sent)
+    const store = new SafeLauncherStore({ url: server.url, watch: false, fetch: fetchHeld })
+    expect(await store.read('room-early')).toBe(data('an offer'))
+    expect(await store.read('room-absent')).toBeNull()
+    expect(sent).toEqual(['POST auth', 'GET structured-data/read', 'GET structured-data/read'])
+    release()
+    await store.create('room-mine', data('mine'))
+    sent.length = 0
+    expect(await store.read('room-mine')).toBe(data('mine'))
+    expect(sent).toEqual(['GET structured-data/read (token)'])
+    await Promise.all([store.close(), writer.close()])
+    await server.close()
+  })
+
+  it('against a plain Launcher, a read made before its token came waits for it and takes the Launcher’s own flow', async () => {
+    const server = await startServer({ port: 0, extensions: false })
+    const writer = new SafeLauncherStore({ url: server.url, watch: false })
+    await writer.create('room-plain', data('an offer'))
+    const sent: string[] = []
+    const { fetchHeld, release } = authHeldBack(sent)
+    const store = new SafeLauncherStore({ url: server.url, watch: false, fetch: fetchHeld })
+    const read = store.read('room-plain')
+    await vi.waitFor(() => expect(sent.length).toBeGreaterThanOrEqual(2))
+    release()
+    expect(await read).toBe(data('an offer'))
+    expect(sent.slice(0, 2)).toEqual(['POST auth', 'GET structured-data/read'])
+    expect(sent.slice(2)).toContainEqual(expect.stringMatching(/^GET structured-data\/\d+ \(token\)$/))
+    await Promise.all([store.close(), writer.close()])
+    await server.close()
+  })
+
   it('creates and updates in one request each where the server offers it, and a lost create answers the record that won', async () => {
     const { server, sent, make } = await counted(true)
     const [winner, loser] = [make({ authoriseNow: false }), make({ authoriseNow: false })]
-    await winner.read('warm-up')
+    // Its token first (a read no longer waits for one): removing nothing authorises.
+    await winner.remove('warm-up')
     sent.length = 0
     await winner.create('room-x', data('offer one'))
     expect(sent).toEqual(['POST structured-data/create-and-save'])
     sent.length = 0
     await winner.update('room-x', data('offer one, more candidates'))
     expect(sent).toEqual(['POST structured-data/update-and-save'])
-    await loser.read('warm-up')
+    await loser.remove('warm-up')
     sent.length = 0
     expect(await loser.createOrRead('room-x', data('offer two'))).toBe(data('offer one, more candidates'))
     expect(sent).toEqual(['POST structured-data/create-and-save'])

@@ -22,8 +22,12 @@ export interface RequestOptions {
   answerErrors?: boolean
   /** A JSON body. */
   body?: unknown
-  /** Send the token (authorising first when needed). */
-  auth?: boolean
+  /**
+   * Send the token: `true` authorises first when needed; `'ifReady'` sends it
+   * only if it is already in hand and otherwise goes without (a public read
+   * need not wait for authorisation), sending it on a `401`.
+   */
+  auth?: boolean | 'ifReady'
   headers?: Record<string, string>
   /** The caller's abort: the request rejects with its reason. */
   signal?: AbortSignal | undefined
@@ -48,6 +52,8 @@ export class LauncherClient {
   readonly base: string
   private readonly closing = new AbortController()
   private token: Promise<string> | null = null
+  /** The token once its authorisation has answered; null before, and once it is dropped. */
+  private tokenInHand: string | null = null
 
   /** @param options - see {@link LauncherClientOptions} */
   constructor(private readonly options: LauncherClientOptions) {
@@ -86,7 +92,8 @@ export class LauncherClient {
     options.signal?.throwIfAborted()
     const headers: Record<string, string> = { ...options.headers }
     if (options.body !== undefined) headers['content-type'] = 'application/json'
-    if (options.auth === true) headers['authorization'] = bearer(await this.authorise(options.signal))
+    const withToken = options.auth === true ? await this.authorise(options.signal) : options.auth === 'ifReady' ? this.tokenInHand : null
+    if (withToken !== null) headers['authorization'] = bearer(withToken)
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs
     // Held here until the request settles, so its timer fires whatever the garbage collector does.
     const deadline = new RequestDeadline(timeoutMs, [this.closing.signal, options.signal])
@@ -99,11 +106,12 @@ export class LauncherClient {
         signal: deadline.signal,
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       })
-      if (answer.status === 401 && options.auth === true && !retried) {
+      if (answer.status === 401 && options.auth !== undefined && options.auth !== false && !retried) {
         await answer.body?.cancel().catch(() => {})
-        this.token = null
+        // A token that was sent is stale: authorise again. None sent ('ifReady' before it came): send it now.
+        if (withToken !== null) this.dropToken()
         deadline.settle()
-        return this.request(method, path, options, true)
+        return this.request(method, path, { ...options, auth: true }, true)
       }
       const maxBytes = answer.ok ? (options.maxBodyBytes ?? MAX_RECORD_ANSWER_BYTES) : MAX_JSON_ANSWER_BYTES
       const body = await readBody(answer, { what, base: this.base, maxBytes, deadline, timeoutMs })
@@ -127,7 +135,7 @@ export class LauncherClient {
     if (this.closing.signal.aborted) return
     this.closing.abort()
     const token = this.token
-    this.token = null
+    this.dropToken()
     if (token === null) return
     const deadline = new RequestDeadline(this.options.requestTimeoutMs, [])
     try {
@@ -149,15 +157,24 @@ export class LauncherClient {
     void this.authorise().catch(() => {})
   }
 
+  /** Forgets the token (stale, failed or revoked): the next request that needs one authorises again. */
+  private dropToken(): void {
+    this.token = null
+    this.tokenInHand = null
+  }
+
   /** The token, authorising once (concurrent callers share one request). */
   private authorise(signal?: AbortSignal): Promise<string> {
     if (this.token === null) {
       const token = this.json<{ token: string }>('POST', LAUNCHER_ROUTES.auth, {
         body: { app: this.options.app, permissions: [LOW_LEVEL_API] },
-      }).then(({ token: value }) => value)
+      }).then(({ token: value }) => {
+        if (this.token === token) this.tokenInHand = value
+        return value
+      })
       this.token = token
       token.catch(() => {
-        if (this.token === token) this.token = null
+        if (this.token === token) this.dropToken()
       })
     }
     if (signal === undefined) return this.token

@@ -184,7 +184,8 @@ export class SafeLauncherStore implements SignalStore {
   private async readDirectly(address: string, signal: AbortSignal | undefined): Promise<string | null | undefined> {
     const query = new URLSearchParams({ name: await nameOf(address), typeTag: String(this.typeTag) })
     const path = launcherPath(LAUNCHER_ROUTES.read, {}, query)
-    const response = await this.client.request('GET', path, { auth: true, answerErrors: true, signal })
+    // A public read: it goes at once, with the token only if it is already here (a join's first read never waits for auth).
+    const response = await this.client.request('GET', path, { auth: 'ifReady', answerErrors: true, signal })
     if (response.ok) {
       this.directRead = true
       return bytesToBase64(new Uint8Array(await response.arrayBuffer()))
