@@ -24,7 +24,7 @@ import {
   type SignalingEvent,
 } from '../src/index.js'
 import { flushPromises } from '../src/testing/index.js'
-import type { WithdrawOfferInput } from '../src/machines/signaling.types.js'
+import type { ConfirmOfferInput, WithdrawOfferInput } from '../src/machines/signaling.types.js'
 
 const OFFER: SessionSignal = { type: 'offer', sdp: 'v=0 offer' }
 const ANSWER: SessionSignal = { type: 'answer', sdp: 'v=0 answer' }
@@ -54,6 +54,7 @@ function eventsFor(type: string): AnyEventObject[] {
   if (type === 'xstate.error.actor.publishOffer' || type === 'xstate.error.actor.publishAnswer') {
     return [{ type, error: new SignalingError('ERR_EXISTS') }, { type, error: unavailable() }]
   }
+  if (type === 'xstate.error.actor.confirmOffer') return [{ type, error: new SignalingError('ERR_EXISTS') }, { type, error: unavailable() }]
   if (type === 'xstate.error.actor.readRoom') return [{ type, error: unavailable() }, { type, error: new SignalingError('ERR_BAD_RECORD') }]
   if (type === 'xstate.error.actor.pollAnswer' || type === 'xstate.error.actor.withdrawOffer') return [{ type, error: unavailable() }]
   if (type === 'xstate.done.actor.withdrawOffer') return [{ type, output: null }, { type, output: ANSWER }]
@@ -69,7 +70,11 @@ const paths = getSimplePaths(signalingMachine, {
     const types = snapshot.status === 'done' ? [] : ['HANGUP', ...node.transitions.keys()]
     // A later attempt joins without a peer, so no peer event can come then.
     const peerless = !hasPeer(snapshot)
-    return types.filter((type) => !(peerless && type.startsWith('PEER.'))).flatMap(eventsFor) as SignalingEvent[]
+    // Only a recipient checks that the offer it answered still stands (the check spawned once its answer is stored).
+    const unchecked = snapshot.context.role !== 'recipient'
+    return types
+      .filter((type) => !(peerless && type.startsWith('PEER.')) && !(unchecked && type === 'xstate.error.actor.confirmOffer'))
+      .flatMap(eventsFor) as SignalingEvent[]
   },
   serializeState: (snapshot) =>
     JSON.stringify([
@@ -105,6 +110,7 @@ function controlledActor() {
       readRoom: promiseActor<RoomOffer | null, ReadRoomInput>('readRoom'),
       publishOffer: promiseActor<PublishOutput, PublishOfferInput>('publishOffer'),
       publishAnswer: promiseActor<PublishOutput, PublishAnswerInput>('publishAnswer'),
+      confirmOffer: promiseActor<void, ConfirmOfferInput>('confirmOffer'),
       withdrawOffer: promiseActor<SessionSignal | null, WithdrawOfferInput>('withdrawOffer'),
       pollAnswer: fromObservable(() => {
         polls = new Subject<SessionSignal>()

@@ -15,6 +15,7 @@ import { createParticipant, type SignalingDeps } from './participant.js'
 import { peerActor } from './peer.js'
 import { pollAnswerActor } from './poll-answer.js'
 import { publishAnswerActor } from './publish-answer.js'
+import { confirmOfferActor } from './confirm-offer.js'
 import { publishOfferActor } from './publish-offer.js'
 import { readRoomActor } from './read-room.js'
 import { releaseRecordsAction } from './release-records.js'
@@ -44,6 +45,7 @@ export function provideSignaling<TPeer extends PeerLike>(deps: SignalingDeps<TPe
       publishOffer: publishOfferActor(participant),
       pollAnswer: pollAnswerActor(participant),
       publishAnswer: publishAnswerActor(participant),
+      confirmOffer: confirmOfferActor(participant),
       peer: peerActor(deps),
       holdRoom: holdRoomActor(participant, busy),
       withdrawOffer: withdrawOfferActor(participant),

@@ -26,6 +26,7 @@ export const SIGNALING_VOCABULARY: Required<LabelVocabulary> = {
     'xstate.snapshot.pollAnswer': 'answer arrived',
     'xstate.done.actor.publishOffer': 'offer stored',
     'xstate.done.actor.publishAnswer': 'answer stored',
+    'xstate.error.actor.confirmOffer': 'their offer is gone',
     'PEER.SIGNAL': 'PEER.SIGNAL: description ready (trickling: one more candidate)',
     'STORE.SIGNAL': 'STORE.SIGNAL: their newer candidates',
     'xstate.done.actor.withdrawOffer': 'offer withdrawn',

@@ -187,7 +187,7 @@ export const signalingMachine = signalingSetup.createMachine({
         }),
         onDone: {
           target: 'connecting',
-          actions: [{ type: 'assignPublished', params: ({ event }) => ({ output: event.output }) }, 'startTrickling'],
+          actions: [{ type: 'assignPublished', params: ({ event }) => ({ output: event.output }) }, 'startTrickling', 'startConfirming'],
         },
         onError: [
           // Answered first by someone else, or the initiator withdrew its offer: read the room again.
@@ -209,11 +209,14 @@ export const signalingMachine = signalingSetup.createMachine({
     },
     connecting: {
       description:
-        'The peers exchange their descriptions and connect directly. Trickling: newer candidates of ours update our record; those of the other side come as STORE.SIGNAL.',
+        'The peers exchange their descriptions and connect directly. Trickling: newer candidates of ours update our record; those of the other side come as STORE.SIGNAL. The recipient checks meanwhile that the offer it answered still stands.',
       always: { guard: 'peerConnected', target: 'connected' },
+      exit: 'stopConfirming',
       on: {
         ...peerFailures,
         'PEER.CONNECT': { target: 'connected' },
+        // The recipient's check that the offer it answered still stands: gone, read the room again.
+        'xstate.error.actor.confirmOffer': [joinAgain, toFailed],
         ...trickling,
         ...followingRemote,
       },

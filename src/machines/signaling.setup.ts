@@ -18,6 +18,7 @@ import type {
   PeerCommand,
   PollAnswerInput,
   PublishAnswerInput,
+  ConfirmOfferInput,
   PublishOfferInput,
   PublishOfferOutput,
   PublishOutput,
@@ -112,6 +113,7 @@ export const signalingSetup = setup({
       return EMPTY
     }),
     publishAnswer: fromPromise<PublishOutput, PublishAnswerInput>(async () => notProvided('publishAnswer')),
+    confirmOffer: fromPromise<void, ConfirmOfferInput>(async () => notProvided('confirmOffer')),
     peer: fromCallback<PeerCommand, PeerActorInput>(() => notProvided('peer')),
     holdRoom: fromCallback<EventObject, HoldRoomInput>(() => notProvided('holdRoom')),
     // Trickle ICE is optional: unless provided, these do nothing (no record updates, no candidates followed).
@@ -137,6 +139,13 @@ export const signalingSetup = setup({
     stopFollowing: stopChild('remote'),
     /** Hands the trickle writer our description with its newest candidates. */
     trickleLocal: sendTo('trickle', ({ context }): TrickleCommand => ({ type: 'SIGNAL', signal: context.localSignal! })),
+    /** Checks, while the peers connect, that the offer we answered still stands (the recipient, once its answer is stored). */
+    startConfirming: spawnChild('confirmOffer', {
+      id: 'confirmOffer',
+      input: ({ context }) => ({ room: context.room!, appId: context.appId, targetId: context.targetId! }),
+    }),
+    /** Stops that check: connected (which proves the offer stood), or leaving. */
+    stopConfirming: stopChild('confirmOffer'),
     /** Starts following the other side's record for the candidates it trickles. */
     startFollowing: spawnChild('followRemote', { id: 'remote', input: ({ context }) => trickleInputOf(context) }),
     /** Starts writing our newer candidates into our record. */

@@ -171,6 +171,12 @@ export interface HoldRoomInput {
   appId: string
   role: SignalingRole
 }
+/** Input of the `confirmOffer` actor: the offer answered (its room and the `targetId` it named). */
+export interface ConfirmOfferInput {
+  room: string
+  appId: string
+  targetId: string
+}
 /** Input of the `publishAnswer` actor. */
 export interface PublishAnswerInput {
   room: string
