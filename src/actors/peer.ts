@@ -23,7 +23,7 @@
  */
 import { fromCallback } from 'xstate'
 import type { PeerActorInput, PeerCommand } from '../machines/signaling.types.js'
-import { countSentMessages, DRAIN_POLL_MS, drained, openControlChannel, userMessageCount } from '../peer/control.js'
+import { countReceivedMessages, countSentMessages, DRAIN_POLL_MS, drained, openControlChannel, userMessageCount } from '../peer/control.js'
 import { peerError, type PeerLike } from '../peer/simple-peer.js'
 import type { SessionSignal } from '../protocol/records.js'
 import { candidateKey, candidatesOf, foldCandidate, isCandidateSignal } from '../protocol/trickle.js'
@@ -49,6 +49,7 @@ export function peerActor<TPeer extends PeerLike>(deps: PeerDeps<TPeer>) {
       return undefined
     }
     const control = openControlChannel(peer)
+    const receivedMessages = countReceivedMessages(peer)
     const stopping = new AbortController()
     deps.onPeer?.(peer)
     // XState drops what a stopped callback actor sends back, so a destroyed peer's last events go nowhere.
@@ -107,7 +108,9 @@ export function peerActor<TPeer extends PeerLike>(deps: PeerDeps<TPeer>) {
       remoteHungUp = true
       // Our word travels on its own stream: wait for the messages it says were sent before it.
       const sent = message.messages
-      const missing = async (): Promise<number> => (sent === null ? 0 : sent - ((await userMessageCount(peer, 'messagesReceived')) ?? sent))
+      // Counted as they reach JavaScript (statistics run ahead of the queued message events under load).
+      const received = async (): Promise<number | null> => receivedMessages() ?? (await userMessageCount(peer, 'messagesReceived'))
+      const missing = async (): Promise<number> => (sent === null ? 0 : sent - ((await received()) ?? sent))
       // Then one more turn, for the peer to hand on what arrived (simple-peer emits `data` on a later tick).
       void drained(missing, stopping.signal).then(() =>
         setTimeout(() => stopping.signal.aborted || sendBack({ type: 'PEER.HANGUP' }), DRAIN_POLL_MS),

@@ -92,6 +92,35 @@ export function countSentMessages(peer: object): (() => number) | null {
   return () => sent
 }
 
+/** What {@link countReceivedMessages} needs of a data channel or a connection: `addEventListener`. */
+interface Listenable {
+  addEventListener?: (type: string, listener: (event: { channel?: unknown }) => void) => void
+  label?: string
+}
+
+/**
+ * Counts the messages that reach this side's JavaScript on simple-peer's data
+ * channel, from the peer's making on: on the initiator's channel at once, on
+ * the recipient's as soon as the connection hands it over. WebRTC's statistics
+ * count what arrived natively, which under load runs ahead of the message
+ * events still queued for JavaScript; closing on those would drop the
+ * messages in the queue. Returns the counter, which is null until a channel
+ * is watched (a peer without one: fall back to {@link userMessageCount}).
+ */
+export function countReceivedMessages(peer: object): () => number | null {
+  const internals = peer as { _channel?: Listenable | null; _pc?: Listenable | null }
+  let received = 0
+  let watching = false
+  const watch = (channel: Listenable | null | undefined): void => {
+    if (typeof channel?.addEventListener !== 'function' || channel.label === CONTROL_CHANNEL_LABEL || watching) return
+    watching = true
+    channel.addEventListener('message', () => received++)
+  }
+  if (internals._channel) watch(internals._channel)
+  else internals._pc?.addEventListener?.('datachannel', (event) => watch(event.channel as Listenable | undefined))
+  return () => (watching ? received : null)
+}
+
 /**
  * How many messages the peer's data channels other than the control channel
  * have received so far, from `getStats()`; null when the peer cannot tell. A
