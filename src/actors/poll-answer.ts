@@ -3,7 +3,8 @@
  * listens to the store's push where it has one) until the answer comes. While
  * there is none it keeps our offer in the room: a store that lost it (a
  * restart) gets it again, and a room someone else has offered in since fails
- * the poll with `ERR_EXISTS`. Stopping the actor unsubscribes the poll, which
+ * the poll with `ERR_EXISTS` (from the second poll on: the first comes right
+ * after the offer was stored). Stopping the actor unsubscribes the poll, which
  * aborts the read in flight and ends the push.
  *
  * @module
@@ -24,7 +25,8 @@ export function pollAnswerActor(participant: Participant) {
     const watch: Observable<SessionSignal | null> | undefined = participant.store
       .watch?.(address)
       .pipe(mergeMap((data) => from(answerOf(participant, data, input))))
-    return pollForRecord((signal) => pollOnce(participant, input, signal), {
+    let polls = 0
+    return pollForRecord((signal) => pollOnce(participant, input, signal, ++polls > 1), {
       intervalMs: participant.pollIntervalMs,
       retries: participant.retry.retries,
       retryDelayMs: participant.retry.baseDelayMs,
@@ -43,11 +45,11 @@ async function answerOf(participant: Participant, data: string | null, input: Po
   return participant.keys.descriptionOf(record, input.room, input.appId, 'answer')
 }
 
-/** One poll: the answer, or null after making sure our offer is still in the room. */
-async function pollOnce(participant: Participant, input: PollAnswerInput, signal: AbortSignal): Promise<SessionSignal | null> {
+/** One poll: the answer, or null (after making sure our offer is still in the room, when `checkRoom`). */
+async function pollOnce(participant: Participant, input: PollAnswerInput, signal: AbortSignal, checkRoom: boolean): Promise<SessionSignal | null> {
   const { store } = participant
   const answer = await answerOf(participant, await store.read(answerAddress(input.selfId, input.appId), { signal }), input)
-  if (answer !== null) return answer
+  if (answer !== null || !checkRoom) return answer
   const room = roomAddress(input.room, input.appId)
   const data = await store.read(room, { signal })
   // A poll that outlived its state (the answer timed out, or HANGUP) must not publish again.
