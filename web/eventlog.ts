@@ -25,6 +25,8 @@ interface LoggedEvent {
 export class EventLog {
   private state = 'idle'
   private readonly enteredAt = new Map<string, number>()
+  /** How many people the room held at its last line (a room of many); undefined until a place is taken. */
+  private roomCount: number | undefined
 
   constructor(
     private readonly list: HTMLOListElement,
@@ -104,9 +106,15 @@ export class EventLog {
   private roomWords(event: LoggedEvent): string | null | undefined {
     // The room's timer that retries failed pairs fires every few seconds: a line each time would bury the rest.
     if (event.type.startsWith('xstate.after.pairRetry')) return null
-    if (event.type === 'xstate.done.actor.claimSlot') return `took place ${Number(event.output) + 1} in the room${this.since('claiming')}`
+    if (event.type === 'xstate.done.actor.claimSlot') {
+      this.roomCount = undefined
+      return `took place ${Number(event.output) + 1} in the room${this.since('claiming')}`
+    }
     if (event.type === 'SLOTS') {
+      // The slots are read again every few seconds: a line only when the count changes.
       const count = (event.occupants ?? []).filter((occupant) => occupant !== null).length
+      if (count === this.roomCount) return null
+      this.roomCount = count
       return `the room now holds ${count} ${count === 1 ? 'person' : 'people'}`
     }
     if (event.type === 'SLOT.LOST') return 'our place in the room was taken after it expired: taking another'
