@@ -152,6 +152,9 @@ describe.runIf(available)('the browser page in a room of many', () => {
     await dave.waitForSelector('[data-testid=error]:has-text("ERR_ROOM_FULL")', { timeout: WAIT_MS })
     expect(await dave.textContent('[data-testid=status]')).toContain('is full')
     expect(await cameraRequests(dave)).toBe(0)
+    // The page does not dead-end: its statechart panel still draws, and its log says why it did not join.
+    await dave.waitForSelector('[data-testid=statechart] svg', { timeout: WAIT_MS })
+    await dave.waitForSelector('[data-testid=event-log] :text("the room is full")', { timeout: WAIT_MS })
     await dave.screenshot({ path: `${RESULTS}room-full-1280.png` })
     await dave.context().close()
     // Without a camera there is nothing to protect, so the page joins at once: the room machine's ERR_ROOM_FULL, shown the same way.

@@ -185,6 +185,7 @@ export class RoomCall {
     ui.status.textContent = full
       ? `The room “${name}” is full: all ${maxPeers} places are taken. Try again when someone leaves, or pick another room.`
       : `Could not join “${name}”. Retry joins it again.`
+    this.options.log.write(full ? `the room is full: all ${maxPeers} places are taken` : `could not join: ${error instanceof Error ? error.message : String(error)}`)
     this.stopMedia()
     setControls('failed', false)
   }
