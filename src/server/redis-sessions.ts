@@ -18,10 +18,9 @@
  * @module
  */
 import { Redis } from 'ioredis'
-import { SignalingError } from '../errors.js'
 import type { LauncherApp } from '../launcher/api.js'
 import { tooManyTokens } from '../launcher/errors.js'
-import { DEFAULT_REDIS_PREFIX, REDIS_COMMAND_TIMEOUT_MS } from '../stores/redis.js'
+import { DEFAULT_REDIS_PREFIX, REDIS_COMMAND_TIMEOUT_MS, redisCommand } from '../stores/redis.js'
 import { defineHandleScripts, handleKeys, RedisHandleTable, type RedisHandleLimits } from './redis-handles.js'
 import { OPEN_SCRIPT, FIND_SCRIPT, REVOKE_SCRIPT, COUNT_SCRIPT } from './redis-session-scripts.js'
 import type { Session, SessionCounts, SessionStore } from './session-store.js'
@@ -82,7 +81,7 @@ export class RedisSessionStore implements SessionStore {
     const { maxHandlesPerToken, handleBytesPerToken, maxAnonymousHandles, tokenIdleMs } = this.limits
     this.handleLimits = { capacity: maxHandlesPerToken, maxBytes: handleBytesPerToken, ttlMs: tokenIdleMs }
     const anonymousLimits = { capacity: maxAnonymousHandles, maxBytes: handleBytesPerToken * ANONYMOUS_HANDLE_BYTES_FACTOR, ttlMs: tokenIdleMs }
-    this.anonymous = new RedisHandleTable(this.redis, handleKeys(this.prefix, ANONYMOUS), anonymousLimits, this.command)
+    this.anonymous = new RedisHandleTable(this.redis, handleKeys(this.prefix, ANONYMOUS), anonymousLimits, redisCommand)
   }
 
   async open(app: LauncherApp, permissions: string[], owner: string, address: string): Promise<Session> {
@@ -90,7 +89,7 @@ export class RedisSessionStore implements SessionStore {
     const stored: StoredSession = { a: app, p: permissions, o: owner, d: address }
     const { maxTokens, maxTokensPerAddress, newTokensPerAddressPerMinute, tokenIdleMs } = this.limits
     const keys = [this.key('session', token), this.key('tokens'), this.key('address-tokens', address), this.key('address-new', address)] as const
-    const answer = await this.command(() =>
+    const answer = await redisCommand(() =>
       this.scripts.signalboxSessionOpen(...keys, JSON.stringify(stored), token, tokenIdleMs, maxTokens, maxTokensPerAddress, newTokensPerAddressPerMinute, MINUTE_MS),
     )
     if (answer === 'FULL') throw tooManyTokens(`the server holds its limit of ${maxTokens} tokens`, tokenIdleMs)
@@ -100,14 +99,14 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async find(token: string): Promise<Session | undefined> {
-    const value = await this.command(() =>
+    const value = await redisCommand(() =>
       this.scripts.signalboxSessionFind(this.key('session', token), this.key('tokens'), ...handleKeys(this.prefix, token), token, this.limits.tokenIdleMs, this.key('address-tokens', '')),
     )
     return value === null ? undefined : this.sessionOf(token, JSON.parse(value) as StoredSession)
   }
 
   async revoke(token: string): Promise<boolean> {
-    const revoked = await this.command(() =>
+    const revoked = await redisCommand(() =>
       this.scripts.signalboxSessionRevoke(this.key('session', token), this.key('tokens'), ...handleKeys(this.prefix, token), token, this.key('address-tokens', '')),
     )
     return revoked === 1
@@ -118,7 +117,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async counts(): Promise<SessionCounts> {
-    return { tokens: await this.command(() => this.scripts.signalboxSessionCount(this.key('tokens'))), handles: null, handleBytes: null }
+    return { tokens: await redisCommand(() => this.scripts.signalboxSessionCount(this.key('tokens'))), handles: null, handleBytes: null }
   }
 
   /** Closes the connection; the sessions stay in Redis for the other instances (and this one, restarted). */
@@ -131,23 +130,12 @@ export class RedisSessionStore implements SessionStore {
       if (this.owners.size >= MAX_REMEMBERED_OWNERS) this.owners.delete(this.owners.keys().next().value!)
       this.owners.set(stored.o, stored.d)
     }
-    const handles = new RedisHandleTable(this.redis, handleKeys(this.prefix, token), this.handleLimits, this.command)
+    const handles = new RedisHandleTable(this.redis, handleKeys(this.prefix, token), this.handleLimits, redisCommand)
     return { token, app: stored.a, permissions: stored.p, owner: stored.o, address: stored.d, handles }
   }
 
   /** `<prefix><kind>`, or `<prefix><kind>:<name>` (with name '', the prefix of such keys, for the scripts). */
   private key(kind: string, name?: string): string {
     return name === undefined ? `${this.prefix}${kind}` : `${this.prefix}${kind}:${name}`
-  }
-
-  /** Runs a Redis command; any failure of Redis itself becomes `ERR_STORE_UNAVAILABLE` (503 to the client). */
-  private readonly command = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run()
-    } catch (error) {
-      if (error instanceof SignalingError) throw error
-      const detail = error instanceof Error ? error.message : String(error)
-      throw new SignalingError('ERR_STORE_UNAVAILABLE', `Redis did not answer (${detail}): check that it is running and reachable, then retry.`, { cause: error })
-    }
   }
 }

@@ -79,12 +79,12 @@ export class RedisTable implements SharedTable {
   }
 
   async get(address: string): Promise<TableEntry | null> {
-    const value = await this.command(() => this.redis.get(this.key(address)))
+    const value = await redisCommand(() => this.redis.get(this.key(address)))
     return this.entryOf(value)
   }
 
   async create(address: string, data: string, owner: string, ttlMs: number): Promise<TableEntry> {
-    const value = await this.command(() =>
+    const value = await redisCommand(() =>
       this.scripts.signalboxCreate(...this.keys(address), data, owner, Math.ceil(ttlMs), this.clock.now(), REDIS_EXPIRY_GRACE_MS, address),
     )
     if (value === null) throw tableErrors.exists(address)
@@ -92,7 +92,7 @@ export class RedisTable implements SharedTable {
   }
 
   async update(address: string, data: string, owner: string, ttlMs: number): Promise<TableEntry> {
-    const value = await this.command(() =>
+    const value = await redisCommand(() =>
       this.scripts.signalboxUpdate(...this.keys(address), data, owner, Math.ceil(ttlMs), this.clock.now(), REDIS_EXPIRY_GRACE_MS, address),
     )
     if (value === 'NOT_FOUND') throw tableErrors.notFound(address, 'update')
@@ -101,7 +101,7 @@ export class RedisTable implements SharedTable {
   }
 
   async remove(address: string, owner: string): Promise<void> {
-    const result = await this.command(() => this.scripts.signalboxRemove(...this.keys(address), owner, this.clock.now(), address))
+    const result = await redisCommand(() => this.scripts.signalboxRemove(...this.keys(address), owner, this.clock.now(), address))
     if (result === 'NOT_OWNER') throw tableErrors.notOwner(address, 'remove')
   }
 
@@ -120,7 +120,7 @@ export class RedisTable implements SharedTable {
       const refresh = () => {
         reading = reading.then(async () => {
           try {
-            const value = await this.command(() => this.redis.get(this.key(address)))
+            const value = await redisCommand(() => this.redis.get(this.key(address)))
             const stored = value === null ? undefined : (JSON.parse(value) as StoredEntry)
             emit(this.entryOf(value), stored !== undefined && stored.e > this.clock.now() ? stored.e : undefined)
           } catch (error) {
@@ -155,7 +155,7 @@ export class RedisTable implements SharedTable {
         for (const listener of this.watchers.get(address) ?? []) listener(null)
       })
       this.subscriber = subscriber
-      this.subscribing = this.command(() => subscriber.subscribe(this.channel()))
+      this.subscribing = redisCommand(() => subscriber.subscribe(this.channel()))
       this.subscribing.catch(() => {
         this.subscribing = undefined
       })
@@ -181,16 +181,16 @@ export class RedisTable implements SharedTable {
   private keys(address: string): [string, string, string] {
     return [this.key(address), `${this.prefix}revision`, this.channel()]
   }
+}
 
-  /** Runs a Redis command; any failure of Redis itself becomes `ERR_STORE_UNAVAILABLE`. */
-  private async command<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run()
-    } catch (error) {
-      if (error instanceof SignalingError) throw error
-      const detail = error instanceof Error ? error.message : String(error)
-      throw new SignalingError('ERR_STORE_UNAVAILABLE', `Redis did not answer (${detail}): check that it is running and reachable, then retry.`, { cause: error })
-    }
+/** Runs a Redis command; any failure of Redis itself becomes `ERR_STORE_UNAVAILABLE` (a 503 from the server). */
+export async function redisCommand<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (error) {
+    if (error instanceof SignalingError) throw error
+    const detail = error instanceof Error ? error.message : String(error)
+    throw new SignalingError('ERR_STORE_UNAVAILABLE', `Redis did not answer (${detail}): check that it is running and reachable, then retry.`, { cause: error })
   }
 }
 
