@@ -55,7 +55,7 @@ export {
 export { roomMachine } from './machines/room.machine.js'
 export { provideRoom, type ProvidedRoom } from './actors/room/provide.js'
 export { joinRoom, type Room, type RoomActor, type RoomOptions } from './engine/room.js'
-export { type PeerJoinListener, type PeerLeaveListener } from './engine/room-peers.js'
+export { type PeerJoinListener, type PeerLeaveListener, type RoomMembers } from './engine/room-peers.js'
 export { realClock, schedulerFromClock, type SignalingClock } from './time/clock.js'
 export { deriveRoomKey, MAX_SECRET_LENGTH, openSignal, sealSignal, SECRET_KDF_ITERATIONS, secretSchema, validateSecret } from './protocol/sealing.js'
 export {

@@ -98,10 +98,34 @@ export class RoomPeers<TPeer extends PeerLike> {
     if (joinedAs !== null) this.leave(joinedAs)
   }
 
+  /** The room API's view of these peers: the map, the join and leave listeners, and `broadcast` to every connected peer. */
+  members(): RoomMembers<TPeer> {
+    return {
+      peers: this.peers,
+      onPeerJoin: (listener) => this.onJoin(listener),
+      onPeerLeave: (listener) => this.onLeave(listener),
+      broadcast: (data) => {
+        for (const peer of this.peers.values()) peer.send(data)
+      },
+    }
+  }
+
   /** The ids of the pairs followed. */
   followedIds(): string[] {
     return [...this.followed.keys()]
   }
+}
+
+/** What a room offers about its peers (part of `Room`, room.ts). */
+export interface RoomMembers<TPeer> {
+  /** Peer id → connected peer, for every peer connected now. */
+  readonly peers: ReadonlyMap<string, TPeer>
+  /** Calls `listener(id, peer)` for each peer that connects from now on; returns its removal. */
+  onPeerJoin(listener: PeerJoinListener<TPeer>): () => void
+  /** Calls `listener(id)` for each connected peer that goes (left, crashed, or its connection failed); returns its removal. */
+  onPeerLeave(listener: PeerLeaveListener): () => void
+  /** Sends `data` to every connected peer. */
+  broadcast(data: string | Uint8Array): void
 }
 
 /** What {@link RoomPeers.follow} reads of a pair's snapshot. */

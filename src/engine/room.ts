@@ -17,7 +17,7 @@ import { pairRoomName, validateRoomName } from '../protocol/addresses.js'
 import { MemoryStore } from '../stores/memory.js'
 import { checkCount } from '../validate.js'
 import { machineInputFrom, type SignalingOptions } from './options.js'
-import { RoomPeers, type PeerJoinListener, type PeerLeaveListener } from './room-peers.js'
+import { RoomPeers, type RoomMembers } from './room-peers.js'
 import { createSignaling, type SignalingActor } from './signaling.js'
 
 /** Random bytes in a participant's peer id: 64 bits. */
@@ -39,25 +39,17 @@ export interface RoomOptions<TPeer extends PeerLike = SimplePeerInstance> extend
 }
 
 /** One participant in a room. */
-export interface Room<TPeer extends PeerLike = SimplePeerInstance> {
+export interface Room<TPeer extends PeerLike = SimplePeerInstance> extends RoomMembers<TPeer> {
   /** The room's name. */
   readonly name: string
   /** How many participants the room allows. */
   readonly maxPeers: number
   /** This participant's peer id, as the others see it (in a two-person room: the call's id, once known). */
   readonly selfId: string
-  /** Peer id → connected peer, for every peer connected now. */
-  readonly peers: ReadonlyMap<string, TPeer>
   /** The XState actor: the room machine (its pairs are its children), or the pair call's signaling machine when `maxPeers` is 2. */
   readonly actor: RoomActor | SignalingActor
   /** Resolves once this participant is in the room; rejects with `ERR_ROOM_FULL` (or `ERR_ROOM_BUSY` with `maxPeers` 2). */
   readonly joined: Promise<void>
-  /** Calls `listener(id, peer)` for each peer that connects from now on; returns its removal. */
-  onPeerJoin(listener: PeerJoinListener<TPeer>): () => void
-  /** Calls `listener(id)` for each connected peer that goes (left, crashed, or its connection failed); returns its removal. */
-  onPeerLeave(listener: PeerLeaveListener): () => void
-  /** Sends `data` to every connected peer. */
-  broadcast(data: string | Uint8Array): void
   /** Leaves the room: every connection closes (on every side), this participant's records are removed. Resolves once removed. */
   leave(): Promise<void>
 }
@@ -142,12 +134,9 @@ export function joinRoom<TPeer extends PeerLike = SimplePeerInstance>(room: stri
     name: room,
     maxPeers,
     selfId,
-    peers: peers.peers,
+    ...peers.members(),
     actor,
     joined,
-    onPeerJoin: (listener) => peers.onJoin(listener),
-    onPeerLeave: (listener) => peers.onLeave(listener),
-    broadcast: (data) => broadcast(peers.peers, data),
     leave: () =>
       (leaving ??= (async () => {
         if (actor.getSnapshot().status === 'active') actor.send({ type: 'LEAVE' })
@@ -156,11 +145,6 @@ export function joinRoom<TPeer extends PeerLike = SimplePeerInstance>(room: stri
         if (ownsStore) await store.close?.()
       })()),
   }
-}
-
-/** Sends `data` to every peer of `peers`. */
-function broadcast(peers: ReadonlyMap<string, PeerLike>, data: string | Uint8Array): void {
-  for (const peer of peers.values()) peer.send(data)
 }
 
 /** A two-person room: the pair call of `createSignaling().join()`, unchanged, behind the room API. */
@@ -192,12 +176,9 @@ function joinPairRoom<TPeer extends PeerLike>(
     get selfId() {
       return callId()
     },
-    peers: peers.peers,
+    ...peers.members(),
     actor: session.actor,
     joined,
-    onPeerJoin: (listener) => peers.onJoin(listener),
-    onPeerLeave: (listener) => peers.onLeave(listener),
-    broadcast: (data) => broadcast(peers.peers, data),
     leave: () =>
       (leaving ??= (async () => {
         await session.hangup()
