@@ -14,7 +14,7 @@ import { decodeRecord } from '../src/protocol/records.js'
 import type { SignalStore } from '../src/stores/store.js'
 import type { EventLog } from './eventlog.js'
 import { listDevices, LocalMedia, mediaStateMessage, readMediaState } from './media.js'
-import { replaceQuery, reveal, say, setControls, showError, showState, ui } from './ui.js'
+import { replaceQuery, reveal, say, setControls, showError, showState, toggleLocalMedia, ui } from './ui.js'
 
 /** What a {@link Call} needs from the page. */
 export interface CallOptions {
@@ -183,12 +183,8 @@ export class Call {
   private toggle(kind: 'audio' | 'video'): void {
     const media = this.media
     if (media === undefined) return
-    const on = kind === 'audio' ? !media.audioOn : !media.videoOn
-    media.setEnabled(kind, on)
-    const button = kind === 'audio' ? ui.mute : ui.camera
-    button.setAttribute('aria-pressed', String(!on))
-    button.textContent = kind === 'audio' ? (on ? 'Mute microphone' : 'Unmute microphone') : on ? 'Turn camera off' : 'Turn camera on'
-    if (this.peer?.connected) this.peer.send(mediaStateMessage(media.audioOn, media.videoOn))
+    const message = toggleLocalMedia(media, kind)
+    if (this.peer?.connected) this.peer.send(message)
   }
 
   private async copyInvite(): Promise<void> {

@@ -12,7 +12,7 @@ import type { EventLog } from './eventlog.js'
 import { listDevices, LocalMedia, mediaStateMessage, readMediaState } from './media.js'
 import { meshed, roomIsFull, topState } from './room-state.js'
 import { VideoTiles } from './tiles.js'
-import { peerName, replaceQuery, reveal, say, setControls, showError, showState, ui } from './ui.js'
+import { peerName, replaceQuery, reveal, say, setControls, showError, showState, toggleLocalMedia, ui } from './ui.js'
 
 /** What a {@link RoomCall} needs from the page. */
 export interface RoomCallOptions {
@@ -193,12 +193,8 @@ export class RoomCall {
   private toggle(kind: 'audio' | 'video'): void {
     const media = this.media
     if (media === undefined) return
-    const on = kind === 'audio' ? !media.audioOn : !media.videoOn
-    media.setEnabled(kind, on)
-    const button = kind === 'audio' ? ui.mute : ui.camera
-    button.setAttribute('aria-pressed', String(!on))
-    button.textContent = kind === 'audio' ? (on ? 'Mute microphone' : 'Unmute microphone') : on ? 'Turn camera off' : 'Turn camera on'
-    for (const peer of this.room?.peers.values() ?? []) if (peer.connected) peer.send(mediaStateMessage(media.audioOn, media.videoOn))
+    const message = toggleLocalMedia(media, kind)
+    for (const peer of this.room?.peers.values() ?? []) if (peer.connected) peer.send(message)
   }
 
   private stopMedia(): void {

@@ -1,5 +1,6 @@
 /** The page's elements, the state of the call in words, and the controls that make sense in each phase. */
 import { SignalingError } from '../src/errors.js'
+import { mediaStateMessage, type LocalMedia } from './media.js'
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id)
@@ -114,4 +115,18 @@ export function replaceQuery(changes: Record<string, string | null>): void {
     else params.set(name, value)
   }
   history.replaceState(null, '', `${location.pathname}${params.size > 0 ? `?${params}` : ''}`)
+}
+
+/**
+ * Turns the local microphone (`audio`) or camera (`video`) of `media` on or
+ * off and shows it on its button; returns the message that tells the other
+ * side(s), for the caller to send to each connected peer.
+ */
+export function toggleLocalMedia(media: LocalMedia, kind: 'audio' | 'video'): string {
+  const on = kind === 'audio' ? !media.audioOn : !media.videoOn
+  media.setEnabled(kind, on)
+  const button = kind === 'audio' ? ui.mute : ui.camera
+  button.setAttribute('aria-pressed', String(!on))
+  button.textContent = kind === 'audio' ? (on ? 'Mute microphone' : 'Unmute microphone') : on ? 'Turn camera off' : 'Turn camera on'
+  return mediaStateMessage(media.audioOn, media.videoOn)
 }
