@@ -14,7 +14,7 @@ import { decodeRecord } from '../src/protocol/records.js'
 import type { SignalStore } from '../src/stores/store.js'
 import type { EventLog } from './eventlog.js'
 import { listDevices, LocalMedia, mediaStateMessage, readMediaState } from './media.js'
-import { replaceQuery, reveal, say, setControls, showError, showState, toggleLocalMedia, ui } from './ui.js'
+import { clearCallControls, replaceQuery, reveal, say, setControls, showError, showState, toggleLocalMedia, ui } from './ui.js'
 
 /** What a {@link Call} needs from the page. */
 export interface CallOptions {
@@ -220,12 +220,6 @@ export class Call {
     this.peer = undefined
     this.hungUp = false
     this.wasConnected = false
-    ui.error.textContent = ''
-    reveal(ui.notice, false)
-    reveal(ui.invite, false)
-    for (const button of [ui.mute, ui.camera]) button.setAttribute('aria-pressed', 'false')
-    ui.mute.textContent = 'Mute microphone'
-    ui.camera.textContent = 'Turn camera off'
-    ui.copyInvite.textContent = 'Copy invite link'
+    clearCallControls()
   }
 }

@@ -12,7 +12,7 @@ import type { EventLog } from './eventlog.js'
 import { listDevices, LocalMedia, mediaStateMessage, readMediaState } from './media.js'
 import { meshed, roomIsFull, topState } from './room-state.js'
 import { VideoTiles } from './tiles.js'
-import { peerName, replaceQuery, reveal, say, setControls, showError, showState, toggleLocalMedia, ui } from './ui.js'
+import { clearCallControls, peerName, replaceQuery, reveal, say, setControls, showError, showState, toggleLocalMedia, ui } from './ui.js'
 
 /** What a {@link RoomCall} needs from the page. */
 export interface RoomCallOptions {
@@ -210,12 +210,6 @@ export class RoomCall {
     // A room that failed (full, or the store failed) still has its machine: stop it before joining anew.
     void this.room?.leave()
     this.room = undefined
-    ui.error.textContent = ''
-    reveal(ui.notice, false)
-    reveal(ui.invite, false)
-    for (const button of [ui.mute, ui.camera]) button.setAttribute('aria-pressed', 'false')
-    ui.mute.textContent = 'Mute microphone'
-    ui.camera.textContent = 'Turn camera off'
-    ui.copyInvite.textContent = 'Copy invite link'
+    clearCallControls()
   }
 }

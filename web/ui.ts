@@ -130,3 +130,14 @@ export function toggleLocalMedia(media: LocalMedia, kind: 'audio' | 'video'): st
   button.textContent = kind === 'audio' ? (on ? 'Mute microphone' : 'Unmute microphone') : on ? 'Turn camera off' : 'Turn camera on'
   return mediaStateMessage(media.audioOn, media.videoOn)
 }
+
+/** Puts the call's controls back as a new call starts: no error, notice or invite shown, microphone and camera on. */
+export function clearCallControls(): void {
+  ui.error.textContent = ''
+  reveal(ui.notice, false)
+  reveal(ui.invite, false)
+  for (const button of [ui.mute, ui.camera]) button.setAttribute('aria-pressed', 'false')
+  ui.mute.textContent = 'Mute microphone'
+  ui.camera.textContent = 'Turn camera off'
+  ui.copyInvite.textContent = 'Copy invite link'
+}
