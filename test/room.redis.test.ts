@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { joinRoom, SafeLauncherStore, slotAddress, type Room } from '../src/index.js'
 import { startServer, type RunningServer } from '../src/server/index.js'
 import { redisAvailable, requireRedis, startRedis, type RedisServer } from './helpers/redis.js'
+import { fullMesh } from './helpers/crowd.js'
 
 requireRedis()
 
@@ -17,17 +18,6 @@ requireRedis()
 const PARTICIPANTS = 4
 const ROOM = 'across-instances'
 const SECRET = 'only the four of us know this'
-
-/** Resolves once every participant of `rooms` is connected to every other. */
-function fullMesh(rooms: Room[]): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => {
-      if (rooms.every((room) => room.peers.size === rooms.length - 1)) resolve()
-    }
-    for (const room of rooms) room.onPeerJoin(check)
-    check()
-  })
-}
 
 /** Resolves with the messages `room` hears, once it has one from each of its peers. */
 function hearEveryone(room: Room): Promise<string[]> {

@@ -23,6 +23,7 @@ import { startServer, TOKEN_IDLE_MS, type RunningServer } from '../src/server/in
 import { MAX_RECORD_TTL_MS } from '../src/stores/store.js'
 import { FakePeerNetwork, type FakePeer } from '../src/testing/index.js'
 import { AdvanceableClock } from './helpers/soak.js'
+import { fullMesh, isMeshed, ONE_ADDRESS_CROWD } from './helpers/crowd.js'
 
 /** Rooms of the soak, and participants per room (issue 17: 50 rooms of 4). */
 const SOAK_ROOMS = 50
@@ -40,10 +41,7 @@ beforeAll(async () => {
     port: 0,
     host: '127.0.0.1',
     clock,
-    maxTokensPerAddress: 10_000,
-    newTokensPerAddressPerMinute: 10_000,
-    maxConnectionsPerAddress: 10_000,
-    recordBytesPerAddress: 2 ** 30,
+    ...ONE_ADDRESS_CROWD,
   })
 })
 afterAll(async () => {
@@ -53,18 +51,6 @@ afterAll(async () => {
 async function health() {
   const response = await fetch(server.url.replace('/0.5/', '/health'))
   return (await response.json()) as { tokens: number; handles: number; records: number }
-}
-
-/** True when every participant of `room` is connected to every other. */
-const isMeshed = (room: Room<FakePeer>[]) => room.every((participant) => participant.peers.size === room.length - 1)
-
-/** Resolves once every participant of `room` is connected to every other. */
-function fullMesh(room: Room<FakePeer>[]): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => isMeshed(room) && resolve()
-    for (const participant of room) participant.onPeerJoin(check)
-    check()
-  })
 }
 
 describe('rooms soak through signalbox serve', () => {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, TOKEN_IDLE_MS, type RunningServer } from '../src/server/index.js'
 import { MAX_RECORD_TTL_MS } from '../src/stores/store.js'
 import { AdvanceableClock, runSoak } from './helpers/soak.js'
+import { ONE_ADDRESS_CROWD } from './helpers/crowd.js'
 
 const clock = new AdvanceableClock()
 let server: RunningServer
@@ -23,10 +24,7 @@ beforeAll(async () => {
     port: 0,
     clock,
     rateLimitPerSecond: 0,
-    maxTokensPerAddress: 10_000,
-    newTokensPerAddressPerMinute: 10_000,
-    maxConnectionsPerAddress: 10_000,
-    recordBytesPerAddress: 2 ** 30,
+    ...ONE_ADDRESS_CROWD,
   })
 })
 afterAll(async () => {

@@ -16,6 +16,7 @@ import { signalingMachine } from '../src/index.js'
 import { startServer, type RunningServer } from '../src/server/index.js'
 import { buildWeb } from '../scripts/build-web.js'
 import { CHROMIUM_FLAGS, CHROMIUM_INSTALL, CHROMIUM_PATH, FAKE_MEDIA_FLAGS } from './helpers/chromium.js'
+import { ONE_ADDRESS_CROWD } from './helpers/crowd.js'
 
 const available = existsSync(CHROMIUM_PATH)
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url))
@@ -60,10 +61,7 @@ describe.runIf(available)('the browser page in a room of many', () => {
       port: 0,
       host: '127.0.0.1',
       webRoot,
-      maxTokensPerAddress: 10_000,
-      newTokensPerAddressPerMinute: 10_000,
-      maxConnectionsPerAddress: 10_000,
-      recordBytesPerAddress: 2 ** 30,
+      ...ONE_ADDRESS_CROWD,
     })
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, headless: true })
   }, 60_000)
