@@ -6,11 +6,10 @@
  * 0.3.3 (the seed's client) call by call, each request landing on the other
  * instance than the one that gave the token or the handle.
  */
-import wrtc from '@roamhq/wrtc'
 import { SimulatedClock } from 'xstate'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createSignaling, SafeLauncherStore } from '../../src/index.js'
-import { nextMessage } from '../helpers/peers.js'
+import { SafeLauncherStore } from '../../src/index.js'
+import { callThrough } from '../helpers/peers.js'
 import { redisAvailable, requireRedis, startRedis, type RedisServer } from '../helpers/redis.js'
 import { redirectLauncherTo, safe } from '../helpers/safe-js.js'
 import { runStoreContract } from '../stores/contract.js'
@@ -61,32 +60,12 @@ describe.runIf(redisAvailable)('two instances behind a round-robin proxy, sessio
       return () => cluster.close()
     })
 
-    async function callThroughProxy(watch: boolean, room: string) {
-      const stores = [new SafeLauncherStore({ url: cluster.proxy.url, watch }), new SafeLauncherStore({ url: cluster.proxy.url, watch })]
-      const join = (store: SafeLauncherStore) => createSignaling({ store, wrtc, pollIntervalMs: 250 }).join(room)
-      const alice = join(stores[0]!)
-      await new Promise<void>((resolve, reject) => {
-        alice.actor.subscribe((snapshot) => snapshot.value === 'pollingAnswer' && resolve())
-        alice.connected.catch(reject)
-      })
-      const bob = join(stores[1]!)
-      const [a, b] = await Promise.all([alice.connected, bob.connected])
-      const toBob = nextMessage(b)
-      a.send('round robin: hi bob')
-      const message = await toBob
-      await alice.hangup()
-      await bob.hangup()
-      const leftover = await stores[0]!.read(btoa(`example.signaling.v1-${room}`))
-      await Promise.all(stores.map((store) => store.close()))
-      return { message, roles: [alice.actor.getSnapshot().context.role, bob.actor.getSnapshot().context.role], leftover }
-    }
-
     it.each([
       ['the push read', true],
       ['polling alone', false],
     ])('connects two participants with real WebRTC through round robin, with %s', async (_name, watch) => {
-      const result = await callThroughProxy(watch, `rr-${String(watch)}`)
-      expect(result).toEqual({ message: 'round robin: hi bob', roles: ['initiator', 'recipient'], leftover: null })
+      const result = await callThrough(cluster.proxy.url, { watch, room: `rr-${String(watch)}`, words: 'round robin' })
+      expect(result).toEqual({ messages: ['round robin: hi bob', 'round robin: hi alice'], roles: ['initiator', 'recipient'], leftover: null })
       const [first, second] = cluster.instances.map((instance) => cluster.proxy.served.get(instance.port) ?? 0)
       expect(first).toBeGreaterThan(0)
       expect(second).toBeGreaterThan(0)

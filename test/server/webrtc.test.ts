@@ -6,7 +6,7 @@ import wrtc from '@roamhq/wrtc'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createSignaling, SafeLauncherStore } from '../../src/index.js'
 import { startServer, type RunningServer } from '../../src/server/index.js'
-import { nextMessage } from '../helpers/peers.js'
+import { callThrough } from '../helpers/peers.js'
 
 let server: RunningServer
 beforeEach(async () => {
@@ -16,31 +16,8 @@ afterEach(async () => {
   await server.close()
 })
 
-
-async function callThroughServer(watch: boolean) {
-  const stores = [new SafeLauncherStore({ url: server.url, watch }), new SafeLauncherStore({ url: server.url, watch })]
-  const join = (store: SafeLauncherStore) => createSignaling({ store, wrtc, pollIntervalMs: 250 }).join('launcher-room')
-  const alice = join(stores[0]!)
-  // Bob joins once Alice's offer is stored, so the roles are fixed.
-  await new Promise<void>((resolve, reject) => {
-    alice.actor.subscribe((snapshot) => snapshot.value === 'pollingAnswer' && resolve())
-    alice.connected.catch(reject)
-  })
-  const bob = join(stores[1]!)
-  const [a, b] = await Promise.all([alice.connected, bob.connected])
-  const toBob = nextMessage(b)
-  const toAlice = nextMessage(a)
-  a.send('over the launcher: hi bob')
-  b.send('over the launcher: hi alice')
-  const messages = [await toBob, await toAlice]
-  const bobClosed = new Promise<void>((resolve) => bob.actor.subscribe((snapshot) => snapshot.value === 'closed' && resolve()))
-  await alice.hangup()
-  await bobClosed
-  await bob.hangup()
-  const leftover = await stores[0]!.read(btoa('example.signaling.v1-launcher-room'))
-  await Promise.all(stores.map((store) => store.close()))
-  return { messages, roles: [alice.actor.getSnapshot().context.role, bob.actor.getSnapshot().context.role], leftover }
-}
+/** A call through the server, with the push read or polling alone. */
+const callThroughServer = (watch: boolean) => callThrough(server.url, { watch, room: 'launcher-room', words: 'over the launcher' })
 
 describe('real WebRTC through signalbox serve', () => {
   it('connects two participants with the push read, who talk both ways and leave nothing behind', async () => {
