@@ -29,6 +29,8 @@ import {
 } from '../src/index.js'
 import { advanceClock, FakePeerNetwork, flushPromises, type FakePeer } from '../src/testing/index.js'
 import { SignalCheckingStore } from './helpers/signal-store.js'
+import { createParticipant } from '../src/actors/participant.js'
+import { publishAnswerActor } from '../src/actors/publish-answer.js'
 
 function createWorld() {
   const clock = new SimulatedClock()
@@ -210,5 +212,39 @@ describe('releaseRecords', () => {
     expect(failure).toBeInstanceOf(SignalingError)
     expect((failure as SignalingError).code).toBe('ERR_NOT_PROVIDED')
     expect((failure as SignalingError).message).toContain('releaseRecords')
+  })
+})
+
+describe('publishAnswer: a lost create', () => {
+  it('fails with ERR_EXISTS when the store answers the create with the answer that won (createOrRead), and books nothing for release', async () => {
+    const table = new MemoryTable(new SimulatedClock())
+    const inner = new MemoryStore({ table })
+    const answer = (words: string): SessionSignal => ({ type: 'answer', sdp: `v=0 ${words}` })
+    const winner = createParticipant({ store: inner })
+    const offer = { room: 'busy', appId: 'example.signaling.v1', targetId: 'busy-offer', ttlMs: 30_000 }
+    const first = createActor(publishAnswerActor(winner), { input: { ...offer, signal: answer('first') } })
+    const answered = new Promise<void>((resolve) => first.subscribe({ complete: resolve }))
+    first.start()
+    await answered
+    // A store that answers a lost create with the record that won, as signalbox serve's create-and-save does.
+    const store = new MemoryStore({ table })
+    const answering = Object.assign(store, {
+      createOrRead: async (address: string, data: string) => {
+        try {
+          await store.create(address, data)
+          return null
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'ERR_EXISTS') throw error
+          return store.read(address)
+        }
+      },
+    })
+    const late = createParticipant({ store: answering })
+    const actor = createActor(publishAnswerActor(late), { input: { ...offer, signal: answer('second') } })
+    const failed = new Promise<unknown>((resolve) => actor.subscribe({ error: resolve }))
+    actor.start()
+    expect(await failed).toMatchObject({ code: 'ERR_EXISTS' })
+    await late.ledger.release()
+    expect(table.size).toBe(1)
   })
 })
