@@ -133,6 +133,7 @@ export { isTransientError, MAX_STORE_RETRIES, RETRY_BASE_DELAY_MS, retryTransien
 export { MAX_MEMORY_RECORDS, MemoryStore, MemoryTable, type MemoryStoreOptions } from './stores/memory.js'
 export { TableStore, tableErrors, type SharedTable, type TableEntry } from './stores/table.js'
 export { SafeLauncherStore, type SafeLauncherStoreOptions } from './stores/launcher/store.js'
+export type { WebSocketConstructor, WebSocketLike } from './stores/launcher/socket-fetch.js'
 export { REQUEST_TIMEOUT_MS } from './stores/launcher/client.js'
 export { nameOf } from './stores/launcher/handles.js'
 export { DEFAULT_LAUNCHER_URL, UNVERSIONED_TYPE_TAG, WATCH_WAIT_MS, type LauncherApp } from './launcher/api.js'

@@ -38,7 +38,7 @@ let tarball = ''
 
 /** What a Node user of every entry installs beside the tarball (README "Install"); no native WebRTC. */
 function nodeExtras(): string[] {
-  const peers = ['fastify', '@fastify/cors', '@fastify/rate-limit', 'ioredis'].map((name) => `${name}@${manifest.peerDependencies[name]}`)
+  const peers = ['fastify', '@fastify/cors', '@fastify/rate-limit', '@fastify/websocket', 'ioredis'].map((name) => `${name}@${manifest.peerDependencies[name]}`)
   return [...peers, `@types/node@${manifest.devDependencies['@types/node']}`]
 }
 

@@ -8,10 +8,12 @@
  */
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
+import websocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { Subject } from 'rxjs'
 import { API_PREFIX, AUTH_KEY_HEADER, bearerToken, TTL_HEADER } from '../launcher/api.js'
-import { checkCount } from '../validate.js'
+import { SOCKET_FRAME_OVERHEAD_BYTES, SOCKET_IDLE_MS } from '../launcher/socket.js'
+import { checkCount, checkMs } from '../validate.js'
 import type { BudgetedTable } from './budgeted-table.js'
 import { limitConnections } from './connections.js'
 import type { Redis } from 'ioredis'
@@ -28,6 +30,7 @@ import { registerOneRequestWrites, registerStructuredDataRoutes } from './routes
 import { registerWatchRoute } from './routes/watch.js'
 import { isPromise, type Session, type SessionStore } from './session-store.js'
 import { SessionRegistry } from './sessions.js'
+import { registerSocketRoute } from './socket.js'
 import { registerWebRoutes } from './web.js'
 
 declare module 'fastify' {
@@ -56,9 +59,10 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   const closing = new Subject<void>()
   const limits = contextLimits(options)
   let context: (ServerContext & { backend: BudgetedTable }) | undefined
+  const bodyLimit = checkCount('bodyLimit', options.bodyLimit ?? BODY_LIMIT_BYTES, 1024, 64 * 1024 * 1024)
   const app = Fastify({
     logger: false,
-    bodyLimit: checkCount('bodyLimit', options.bodyLimit ?? BODY_LIMIT_BYTES, 1024, 64 * 1024 * 1024),
+    bodyLimit,
     forceCloseConnections: true,
     frameworkErrors: routerError,
     clientErrorHandler: clientError,
@@ -138,6 +142,8 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   })
 
   registerErrorHandlers(app, log)
+  // Our socket extension (server/socket.ts): a frame holds at most one request body.
+  if (options.extensions !== false) void app.register(websocket, { options: { maxPayload: bodyLimit + SOCKET_FRAME_OVERHEAD_BYTES } })
   if (options.webRoot !== undefined) registerWebRoutes(app, options.webRoot)
 
   void app.register(async (root) => {
@@ -154,6 +160,7 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
           registerWatchRoute(api, ready)
           registerReadRoute(api, ready)
           registerOneRequestWrites(api, ready)
+          registerSocketRoute(api, { inject: (request) => app.inject(request), idleMs: checkMs('socketIdleMs', options.socketIdleMs ?? SOCKET_IDLE_MS) })
         }
       },
       { prefix: API_PREFIX },

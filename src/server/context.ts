@@ -53,8 +53,10 @@ export interface ServerOptions extends SessionLimits, ListenerOptions {
   webRoot?: string
   /** Receives one line per request (without its query string); none by default (quiet). */
   log?: (line: string) => void
-  /** Offer our extensions (push read, one-request read); false answers like a plain Launcher. Default true. */
+  /** Offer our extensions (push read, one-request read and writes, the socket); false answers like a plain Launcher. Default true. */
   extensions?: boolean
+  /** A socket (our extension) with nothing sent and nothing in flight this long, in ms, is closed. Default `SOCKET_IDLE_MS` (2 minutes). */
+  socketIdleMs?: number
   /** Most records held (with the default backend). Default {@link MAX_MEMORY_RECORDS}. */
   maxRecords?: number
   /** Requests one token (or, without one, one address) may make per second; `429` beyond. 0 turns the limit off. Default `RATE_LIMIT_PER_SECOND`. */

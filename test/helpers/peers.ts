@@ -1,5 +1,5 @@
 import wrtc from '@roamhq/wrtc'
-import { createSignaling, SafeLauncherStore, type SimplePeerInstance } from '../../src/index.js'
+import { createSignaling, SafeLauncherStore, type SafeLauncherStoreOptions, type SimplePeerInstance } from '../../src/index.js'
 
 /** The next message `peer` receives on its data channel, as text. */
 export function nextMessage(peer: SimplePeerInstance): Promise<string> {
@@ -11,11 +11,12 @@ export function nextMessage(peer: SimplePeerInstance): Promise<string> {
  * Bob once her offer is stored (so the roles are fixed), each with its own
  * SafeLauncherStore (own token); each sends the other `words` and a greeting;
  * Alice hangs up, Bob hears it. Returns what each heard (Bob's first), their
- * roles, and what is left at the room's address afterwards.
+ * roles, and what is left at the room's address afterwards. `store` adds
+ * options to both stores (such as a `webSocket`).
  */
-export async function callThrough(url: string, options: { watch: boolean; room: string; words: string }) {
+export async function callThrough(url: string, options: { watch: boolean; room: string; words: string; store?: SafeLauncherStoreOptions }) {
   const { watch, room, words } = options
-  const stores = [new SafeLauncherStore({ url, watch }), new SafeLauncherStore({ url, watch })]
+  const stores = [new SafeLauncherStore({ ...options.store, url, watch }), new SafeLauncherStore({ ...options.store, url, watch })]
   const join = (store: SafeLauncherStore) => createSignaling({ store, wrtc, pollIntervalMs: 250 }).join(room)
   const alice = join(stores[0]!)
   await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@
  */
 import wrtc from '@roamhq/wrtc'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
 import { createSignaling, SafeLauncherStore } from '../../src/index.js'
 import { startServer, type RunningServer } from '../../src/server/index.js'
 import { callThrough } from '../helpers/peers.js'
@@ -25,6 +26,15 @@ describe('real WebRTC through signalbox serve', () => {
     expect(result.messages).toEqual(['over the launcher: hi bob', 'over the launcher: hi alice'])
     expect(result.roles).toEqual(['initiator', 'recipient'])
     expect(result.leftover).toBeNull()
+  })
+
+  it('connects two participants whose requests all travel over one WebSocket each (our socket extension), making no HTTP request', async () => {
+    let httpRequests = 0
+    const fetch: typeof globalThis.fetch = (input, init) => (httpRequests++, globalThis.fetch(input, init))
+    const result = await callThrough(server.url, { watch: true, room: 'socket-room', words: 'over the socket', store: { webSocket: WebSocket, fetch } })
+    expect(result.messages).toEqual(['over the socket: hi bob', 'over the socket: hi alice'])
+    expect(result.leftover).toBeNull()
+    expect(httpRequests).toBe(0)
   })
 
   it('connects two participants by polling alone', async () => {

@@ -1,5 +1,6 @@
 /** The store contract for SafeLauncherStore, talking HTTP to `signalbox serve` started in-process on port 0. */
 import { SimulatedClock } from 'xstate'
+import { WebSocket } from 'ws'
 import { describe, expect, it, vi } from 'vitest'
 import { MemoryTable, SafeLauncherStore } from '../../src/index.js'
 import { startServer } from '../../src/server/index.js'
@@ -7,12 +8,12 @@ import { runStoreContract } from './contract.js'
 
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 2))
 
-async function harness(watch: boolean, extensions = true) {
+async function harness(watch: boolean, extensions = true, webSocket: typeof WebSocket | false = false) {
   const clock = new SimulatedClock()
   clock.set(1_700_000_000_000)
   const server = await startServer({ port: 0, backend: new MemoryTable(clock), extensions })
-  const a = new SafeLauncherStore({ url: server.url, watch })
-  const b = new SafeLauncherStore({ url: server.url, watch })
+  const a = new SafeLauncherStore({ url: server.url, watch, webSocket })
+  const b = new SafeLauncherStore({ url: server.url, watch, webSocket })
   return {
     a,
     b,
@@ -29,6 +30,10 @@ runStoreContract('SafeLauncherStore with push reads', { watch: true }, () => har
 runStoreContract('SafeLauncherStore polling only', { watch: false }, () => harness(false))
 // A server without our extensions answers as the Launcher did: the store falls back to the Launcher's own flow.
 runStoreContract('SafeLauncherStore against a plain Launcher API', { watch: false }, () => harness(false, false))
+// Over our socket extension (ws's WebSocket in Node 20), and against a Launcher that refuses the socket.
+runStoreContract('SafeLauncherStore over a WebSocket with push reads', { watch: true }, () => harness(true, true, WebSocket))
+runStoreContract('SafeLauncherStore over a WebSocket, polling only', { watch: false }, () => harness(false, true, WebSocket))
+runStoreContract('SafeLauncherStore offering a WebSocket to a plain Launcher API', { watch: false }, () => harness(false, false, WebSocket))
 
 describe('SafeLauncherStore honours the signal of a call', () => {
   /** A fetch that answers nothing until the request's own signal aborts it, as a server that hangs. */

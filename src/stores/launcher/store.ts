@@ -2,7 +2,8 @@
  * `SafeLauncherStore`: the store contract over the SAFE Launcher REST API 0.5,
  * as the seed app used it (and as `signalbox serve` answers it).
  *
- * - authorises when made (off the first call's critical path), reuses the token, and authorises again on a `401` (client.ts);
+ * - authorises when made (off the first call's critical path), reuses the token, and authorises again on a `401` (client.ts),
+ *   its requests over one WebSocket where the server offers it (socket-fetch.ts);
  * - create = `POST structured-data` + `PUT`; read = data id + handle + `GET`;
  *   update = data id + handle + `PATCH` + `POST`; each one request where the
  *   server offers our extensions (`structured-data/read`, `create-and-save`,
@@ -22,6 +23,7 @@ import { checkMs } from '../../validate.js'
 import { checkAddress, checkCallOptions, checkWrite, type SignalStore, type StoreCallOptions, type StoreWriteOptions } from '../store.js'
 import { LauncherClient, normaliseUrl, REQUEST_TIMEOUT_MS, responseError } from './client.js'
 import { LauncherHandles, nameOf } from './handles.js'
+import { storeTransport, type SocketTransport, type WebSocketConstructor } from './socket-fetch.js'
 import { isUnofferedExtension, watchRecord } from './watch.js'
 
 /** Options of {@link SafeLauncherStore}; all optional. */
@@ -42,6 +44,8 @@ export interface SafeLauncherStoreOptions {
   authoriseNow?: boolean
   /** The fetch to use; the global one by default. */
   fetch?: typeof fetch
+  /** Requests over one WebSocket where the server offers it (docs/server.md): the platform's `WebSocket` by default (browsers, Node 22), one such as `ws`'s, or `false` for HTTP only. */
+  webSocket?: WebSocketConstructor | false
 }
 
 /**
@@ -59,25 +63,23 @@ export class SafeLauncherStore implements SignalStore {
   /** The push read; absent when disabled with `watch: false`. */
   readonly watch?: (address: string) => Observable<string | null>
   private readonly client: LauncherClient
+  private readonly socket: SocketTransport | undefined
   private readonly handles: LauncherHandles
   private readonly typeTag: number
   private closed = false
-  /** Whether the server offers the one-request read: unknown until first tried. */
+  /** Whether the server offers the one-request read, and writes: unknown until first tried. */
   private directRead: boolean | undefined = undefined
-  /** Whether the server offers the one-request writes: unknown until first tried. */
   private directWrite: boolean | undefined = undefined
 
   /** @param options - see {@link SafeLauncherStoreOptions} */
   constructor(options: SafeLauncherStoreOptions = {}) {
     const requestTimeoutMs = checkMs('requestTimeoutMs', options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS)
     const waitMs = checkMs('watchWaitMs', options.watchWaitMs ?? WATCH_WAIT_MS)
-    const customFetch = options.fetch
-    this.client = new LauncherClient({
-      base: normaliseUrl(options.url ?? DEFAULT_LAUNCHER_URL),
-      app: { name: 'signalbox', id: DEFAULT_APP_ID, version: '1.0', vendor: 'signalbox', ...options.app },
-      requestTimeoutMs,
-      fetch: customFetch ?? ((input, init) => globalThis.fetch(input, init)),
-    })
+    const base = normaliseUrl(options.url ?? DEFAULT_LAUNCHER_URL)
+    const transport = storeTransport(base, options.webSocket, options.fetch ?? ((input, init) => globalThis.fetch(input, init)))
+    this.socket = transport.socket
+    const app = { name: 'signalbox', id: DEFAULT_APP_ID, version: '1.0', vendor: 'signalbox', ...options.app }
+    this.client = new LauncherClient({ base, app, requestTimeoutMs, fetch: transport.fetch })
     // The token is asked for now, off the critical path of the first read (a page gets it at load).
     if (options.authoriseNow !== false) this.client.prepare()
     this.typeTag = options.typeTag ?? UNVERSIONED_TYPE_TAG
@@ -174,6 +176,7 @@ export class SafeLauncherStore implements SignalStore {
     await this.handles.settle()
     this.closed = true
     await this.client.close()
+    this.socket?.close()
   }
 
   /**
@@ -242,6 +245,4 @@ export class SafeLauncherStore implements SignalStore {
   }
 }
 
-function ttlHeader(ttlMs: number): Record<string, string> {
-  return { [TTL_HEADER]: String(Math.round(ttlMs)) }
-}
+const ttlHeader = (ttlMs: number): Record<string, string> => ({ [TTL_HEADER]: String(Math.round(ttlMs)) })
