@@ -39,6 +39,8 @@ export const LAUNCHER_ROUTES = {
   deserialise: 'structured-data/deserialise',
   /** Our push-read extension (see {@link WATCH_WAIT_MS}). */
   watch: 'structured-data/watch/:dataIdHandle',
+  /** Our push read by name: `?name=&typeTag=&since=&timeoutMs=`, no data-id handle. */
+  watchByName: 'structured-data/watch',
   /** Our one-request read extension: `?name=&typeTag=`. */
   read: 'structured-data/read',
   /** Our one-request create extension: `POST` `{ name, typeTag, data }`; a lost create answers the record that won. */

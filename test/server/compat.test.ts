@@ -357,6 +357,20 @@ describe('extensions and operations', () => {
     expect(quiet.body).toEqual(answer)
   })
 
+  it('answers a push read by name (no data-id handle) as by handle: at once without since, on the next change with since', async () => {
+    const token = await authorise()
+    const name = name32('n')
+    const watch = (query: Record<string, string>) => api('GET', `structured-data/watch?${new URLSearchParams({ name, typeTag: '500', ...query })}`, { token })
+    expect((await watch({})).body).toEqual({ revision: 0, version: 0, data: null })
+    const next = watch({ since: '0', timeoutMs: '30000' })
+    await publish(token, name, b64('pushed by name'))
+    const answer = (await next).body as { revision: number; data: string }
+    expect(answer).toEqual({ revision: expect.any(Number), version: 0, data: b64('pushed by name') })
+    expect((await watch({ since: String(answer.revision), timeoutMs: '10' })).body).toEqual(answer)
+    const invalid = await api('GET', 'structured-data/watch?name=short&typeTag=500', { token })
+    expect(invalid.body).toEqual({ errorCode: 400, description: 'Invalid id specified' })
+  })
+
   it('reads in one request: GET structured-data/read?name=&typeTag= answers the bytes, or 404 -18', async () => {
     const token = await authorise()
     const name = name32('q')

@@ -85,7 +85,7 @@ export class SafeLauncherStore implements SignalStore {
     this.typeTag = options.typeTag ?? UNVERSIONED_TYPE_TAG
     this.handles = new LauncherHandles(this.client, this.typeTag)
     if (options.watch !== false) {
-      const watchOptions = { client: this.client, handles: this.handles, waitMs, requestTimeoutMs, offered: { value: undefined as boolean | undefined } }
+      const watchOptions = { client: this.client, typeTag: this.typeTag, waitMs, requestTimeoutMs, offered: { value: undefined as boolean | undefined } }
       this.watch = (address) => watchRecord(address, watchOptions)
     }
   }

@@ -1,24 +1,25 @@
 /**
  * The push read of `SafeLauncherStore` over our extension
- * `GET structured-data/watch/:dataIdHandle`: a long poll, asked again with the
- * last revision seen, each answered when the record changes. Transient
- * failures are retried with the backoff of `time/retry.ts`, each time with a
- * fresh data-id handle (the server may have restarted and forgotten it); after
- * that the watch fails and the reader's poll carries on alone.
+ * `GET structured-data/watch?name=&typeTag=` (by name: no data-id handle to
+ * take first and drop after): a long poll, asked again with the last revision
+ * seen, each answered when the record changes. Transient failures are retried
+ * with the backoff of `time/retry.ts`; after that the watch fails and the
+ * reader's poll carries on alone.
  *
  * @module
  */
-import { asyncScheduler, defer, filter, finalize, from, map, Observable, repeat, switchMap, type SchedulerLike } from 'rxjs'
+import { asyncScheduler, defer, filter, from, map, Observable, repeat, type SchedulerLike } from 'rxjs'
 import { SignalingError } from '../../errors.js'
 import { LAUNCHER_ROUTES, launcherPath, type WatchAnswer } from '../../launcher/api.js'
 import { retryTransient } from '../../time/retry.js'
 import { responseError, type LauncherClient } from './client.js'
-import type { LauncherHandles } from './handles.js'
+import { nameOf } from './handles.js'
 
 /** What {@link watchRecord} needs. */
 export interface WatchRecordOptions {
   client: LauncherClient
-  handles: LauncherHandles
+  /** The records' structured-data type tag. */
+  typeTag: number
   /** How long each long poll asks the server to wait, in ms. */
   waitMs: number
   /** The allowance for the answer beyond the wait, in ms. */
@@ -31,7 +32,7 @@ export interface WatchRecordOptions {
 
 /** The record at `address` (or null) at once, then each change, until unsubscribed. */
 export function watchRecord(address: string, options: WatchRecordOptions): Observable<string | null> {
-  const { client, handles, offered } = options
+  const { client, offered } = options
   return new Observable<string | null>((subscriber) => {
     // A plain controller held by this subscription (no AbortSignal.any, which the collector may take): it stops on close too.
     const stop = new AbortController()
@@ -41,10 +42,10 @@ export function watchRecord(address: string, options: WatchRecordOptions): Obser
     let since: number | undefined
     const unoffered = () => new SignalingError('ERR_STORE_REJECTED', `${client.base} offers no push read: polling instead.`)
 
-    const longPoll = async (dataId: number): Promise<WatchAnswer> => {
-      const query = new URLSearchParams({ timeoutMs: String(options.waitMs) })
+    const longPoll = async (): Promise<WatchAnswer> => {
+      const query = new URLSearchParams({ name: await nameOf(address), typeTag: String(options.typeTag), timeoutMs: String(options.waitMs) })
       if (since !== undefined) query.set('since', String(since))
-      const path = launcherPath(LAUNCHER_ROUTES.watch, { dataIdHandle: dataId }, query)
+      const path = launcherPath(LAUNCHER_ROUTES.watchByName, {}, query)
       const response = await client.request('GET', path, {
         auth: true,
         signal,
@@ -62,19 +63,12 @@ export function watchRecord(address: string, options: WatchRecordOptions): Obser
       return (await response.json()) as WatchAnswer
     }
 
-    // One attempt: a data-id handle, then long polls until one fails; the handle is dropped either way.
+    // One attempt: long polls until one fails.
     const attempt = defer(() => {
       client.checkOpen()
       if (offered.value === false) throw unoffered()
-      return from(handles.dataId(address, signal))
-    }).pipe(
-      switchMap((dataId) =>
-        defer(() => from(longPoll(dataId))).pipe(
-          repeat(),
-          finalize(() => handles.drop('dataId', dataId)),
-        ),
-      ),
-    )
+      return from(longPoll())
+    }).pipe(repeat())
     const subscription = attempt
       .pipe(
         retryTransient({ scheduler: options.scheduler ?? asyncScheduler }),
