@@ -83,11 +83,15 @@ describe('trickle ICE through the store', () => {
     // During the answer: Alice's third candidate reaches Bob's peer as a candidate, not a description.
     peerA.emit('signal', { type: 'candidate', candidate: candidate(3) })
     await vi.waitFor(() => expect(peerB.received).toContainEqual({ type: 'candidate', candidate: candidate(3) }))
+    // Alice's record says she trickles: Bob's answer goes out at once, before its first candidate, which follows.
+    expect(decodeRecord((await store.read(room))!).trickle).toBe(true)
     peerB.emit('signal', { type: 'answer', sdp: BASE_SDP('answer') })
-    peerB.emit('signal', { type: 'candidate', candidate: candidate(11) })
     await vi.waitFor(() => expect(peerA.received).toHaveLength(1))
+    expect(candidatesOf((peerA.received[0] as { sdp: string }).sdp)).toEqual([])
     const answerAt = answerAddress(a.actor.getSnapshot().context.selfId!)
-    expect(await seedReads(store, answerAt)).toEqual([candidate(11).candidate])
+    peerB.emit('signal', { type: 'candidate', candidate: candidate(11) })
+    await vi.waitFor(async () => expect(await seedReads(store, answerAt)).toEqual([candidate(11).candidate]))
+    await vi.waitFor(() => expect(peerA.received).toContainEqual({ type: 'candidate', candidate: candidate(11) }))
     // After the answer: both sides' new candidates follow through the store.
     peerB.emit('signal', { type: 'candidate', candidate: candidate(12) })
     peerA.emit('signal', { type: 'candidate', candidate: candidate(4) })
@@ -102,6 +106,33 @@ describe('trickle ICE through the store', () => {
     peerA.emit('connect')
     peerB.emit('connect')
     await vi.waitFor(() => expect([a.actor.getSnapshot().value, b.actor.getSnapshot().value]).toEqual(['connected', 'connected']))
+    await Promise.all([a.hangup(), b.hangup()])
+  })
+})
+
+describe('answers to an offer whose writer does not trickle', () => {
+  it('waits for a candidate, so that a reader of the answer who reads once (a seed, or trickle: false) finds a complete description', async () => {
+    const store = new MemoryStore()
+    const alice = scriptedNetwork()
+    const bob = scriptedNetwork()
+    const a = createSignaling({ store, createPeer: alice.createPeer, trickle: false }).join('seed-room')
+    const room = roomAddress('seed-room')
+    await vi.waitFor(() => expect(alice.peers).toHaveLength(1))
+    alice.peers[0]!.emit('signal', { type: 'offer', sdp: foldCandidate(BASE_SDP('offer'), candidate(1)) })
+    await vi.waitFor(async () => expect(await store.read(room)).not.toBeNull())
+    expect(decodeRecord((await store.read(room))!).trickle).toBeUndefined()
+
+    const b = createSignaling({ store: store.client(), createPeer: bob.createPeer, trickle: true }).join('seed-room')
+    await vi.waitFor(() => expect(bob.peers.filter((peer) => !peer.initiator)).toHaveLength(1))
+    const peerB = bob.peers.find((peer) => !peer.initiator)!
+    await vi.waitFor(() => expect(peerB.received).toHaveLength(1))
+    peerB.emit('signal', { type: 'answer', sdp: BASE_SDP('answer') })
+    const answerAt = answerAddress(a.actor.getSnapshot().context.selfId!)
+    // No answer without a candidate: Bob waits in creatingAnswer.
+    await vi.waitFor(() => expect(b.actor.getSnapshot().value).toBe('creatingAnswer'))
+    expect(await store.read(answerAt)).toBeNull()
+    peerB.emit('signal', { type: 'candidate', candidate: candidate(11) })
+    await vi.waitFor(async () => expect(await seedReads(store, answerAt)).toEqual([candidate(11).candidate]))
     await Promise.all([a.hangup(), b.hangup()])
   })
 })

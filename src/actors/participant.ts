@@ -62,10 +62,12 @@ export interface Participant {
   readonly ledger: PublishedRecords
   /** Ids this participant wrote as its targetId: its own offer is never answered. */
   readonly ownSelfIds: Set<string>
+  /** Its peers trickle: its records say so (`trickle: true`), and it follows the other side's. */
+  readonly trickle: boolean
 }
 
 /** Makes the participant of `deps`; the secret is checked here (`ERR_INVALID_OPTION`). */
-export function createParticipant(deps: Omit<SignalingDeps, 'createPeer' | 'stream' | 'onPeer' | 'trickle'>): Participant {
+export function createParticipant(deps: Omit<SignalingDeps, 'createPeer' | 'stream' | 'onPeer'>): Participant {
   const clock = deps.clock ?? realClock
   const participant: Participant = {
     store: deps.store,
@@ -77,6 +79,7 @@ export function createParticipant(deps: Omit<SignalingDeps, 'createPeer' | 'stre
     // The release is the cleanup of a hang-up: nothing aborts it; a removal that keeps failing is left to the record's ttl.
     ledger: new PublishedRecords((address) => storeCall(participant, undefined, () => deps.store.remove(address))),
     ownSelfIds: new Set(),
+    trickle: deps.trickle === true,
   }
   return participant
 }
@@ -120,6 +123,7 @@ export async function publishRecord(participant: Participant, request: PublishRe
     targetId: request.targetId,
     now: participant.clock.now(),
     ttlMs,
+    trickle: participant.trickle,
   })
   signal?.throwIfAborted()
   const data = encodeRecord(record)

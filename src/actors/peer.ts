@@ -16,7 +16,9 @@
  * Trickle ICE (protocol/trickle.ts): every local candidate is folded into the
  * local description, and each `PEER.SIGNAL` carries the description with every
  * candidate so far; with `trickle` the first waits for a candidate (or the end
- * of gathering), so even the earliest record holds the host candidates. A
+ * of gathering), so even the earliest record holds the host candidates, but
+ * for an answer to an offer whose writer trickles (`signalAtOnce`): it follows
+ * our record, and ICE starts from its candidates, which our answer has. A
  * `SIGNAL` after the first hands the peer only the candidates it has not had.
  *
  * @module
@@ -76,7 +78,7 @@ export function peerActor<TPeer extends PeerLike>(deps: PeerDeps<TPeer>) {
         report()
       } else if (isDescription(data)) {
         local = { type: data.type, sdp: data.sdp }
-        if (deps.trickle !== true || gathered || candidatesOf(local.sdp).length > 0) report()
+        if (deps.trickle !== true || gathered || input.signalAtOnce === true || candidatesOf(local.sdp).length > 0) report()
       }
       // Renegotiation requests are not part of a store-signaled call.
     })

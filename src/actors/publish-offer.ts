@@ -34,7 +34,7 @@ async function winningOffer(participant: Participant, data: string, input: Publi
   try {
     const record = roomRecordOf(participant, data, input.room)
     if (record === null || participant.ownSelfIds.has(record.targetId)) throw lost
-    return { signal: await participant.keys.descriptionOf(record, input.room, input.appId, 'offer'), targetId: record.targetId }
+    return { signal: await participant.keys.descriptionOf(record, input.room, input.appId, 'offer'), targetId: record.targetId, trickles: record.trickle === true }
   } catch {
     throw lost
   }

@@ -31,7 +31,7 @@ export function readRoomActor(participant: Participant) {
       ledger.forget(address)
       return null
     }
-    return { signal: await keys.descriptionOf(record, input.room, input.appId, 'offer'), targetId: record.targetId }
+    return { signal: await keys.descriptionOf(record, input.room, input.appId, 'offer'), targetId: record.targetId, trickles: record.trickle === true }
   })
 }
 

@@ -32,7 +32,7 @@ export function trickleCandidatesActor(participant: Participant) {
       try {
         while (latest.sdp !== written && !signal.aborted) {
           const next = latest
-          const record = await keys.recordOf(next, input.room, input.appId, { targetId, now: clock.now(), ttlMs: input.ttlMs })
+          const record = await keys.recordOf(next, input.room, input.appId, { targetId, now: clock.now(), ttlMs: input.ttlMs, trickle: true })
           signal.throwIfAborted()
           const data = encodeRecord(record)
           await storeCall(participant, signal, () => ledger.update(() => store.update(address, data, { ttlMs: input.ttlMs, signal })))

@@ -165,7 +165,7 @@ export const signalingMachine = signalingSetup.createMachine({
     },
     creatingAnswer: {
       description: 'The recipient peer takes the offer and produces its answer.',
-      entry: [spawnChild('peer', { id: 'peer', input: { initiator: false } }), 'signalPeer'],
+      entry: [spawnChild('peer', { id: 'peer', input: ({ context }) => ({ initiator: false, signalAtOnce: context.offerTrickles }) }), 'signalPeer'],
       on: {
         ...peerFailures,
         'PEER.SIGNAL': { target: 'publishingAnswer', actions: 'assignLocalSignal' },

@@ -77,6 +77,7 @@ const ROUND_START = {
   targetId: null,
   localSignal: null,
   remoteSignal: null,
+  offerTrickles: false,
   publishedSignal: null,
   peerConnected: false,
   renegotiating: false,
@@ -164,6 +165,7 @@ export const signalingSetup = setup({
       localSignal: null,
       targetId: params.offer.targetId,
       remoteSignal: params.offer.signal,
+      offerTrickles: params.offer.trickles === true,
     })),
     /** Keeps what the publish actor wrote: our id and the description the record was created with. */
     assignPublished: assign((_, params: { output: PublishOutput }) => ({

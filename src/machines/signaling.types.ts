@@ -25,6 +25,8 @@ export type SignalingRole = 'initiator' | 'recipient'
 export interface RoomOffer {
   signal: SessionSignal
   targetId: string
+  /** Its writer trickles (the record says `trickle: true`): the answer may go before it has a candidate. */
+  trickles?: boolean
 }
 
 /** What the machine starts with; every field is optional. */
@@ -56,6 +58,8 @@ export interface SignalingContext {
   targetId: string | null
   localSignal: SessionSignal | null
   remoteSignal: SessionSignal | null
+  /** The offer answered says its writer trickles: our answer goes out before its first candidate. */
+  offerTrickles: boolean
   /** The description our record was created with (the trickle writer updates the record from there). */
   publishedSignal: SessionSignal | null
   /** Set when the recipient's peer connected before its answer was acknowledged by the store. */
@@ -106,6 +110,8 @@ export type PeerCommand =
 /** Input of the `peer` actor. */
 export interface PeerActorInput {
   initiator: boolean
+  /** Signal the first description at once, before any candidate (an answer to an offer whose writer trickles). */
+  signalAtOnce?: boolean
 }
 /** Input of the `readRoom` actor. */
 export interface ReadRoomInput {

@@ -46,6 +46,12 @@ export interface SignalRecord {
   createdAt?: number
   /** When the record stops counting, in ms since the epoch. */
   expiresAt?: number
+  /**
+   * Its writer trickles: it follows the other side's record for the candidates
+   * that come after its description, so a description answering this one may
+   * go without any (a seed-era writer never sets it, and always gets complete ones).
+   */
+  trickle?: true
 }
 
 const timestampSchema = v.pipe(v.number(), v.finite(), v.minValue(0))
@@ -63,6 +69,7 @@ const recordSchema = v.pipe(
     targetId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TARGET_ID_LENGTH))),
     createdAt: v.optional(timestampSchema),
     expiresAt: v.optional(timestampSchema),
+    trickle: v.optional(v.literal(true)),
   }),
   v.check(
     (record) => (record.busy === true ? record.enc === undefined : [record.payload, record.enc].filter((part) => part !== undefined).length === 1),
@@ -97,6 +104,8 @@ export const BUSY_OFFER_SDP = [
 /** When and for how long a new record counts, and the id it asks to be answered at. */
 export interface RecordOptions {
   targetId?: string
+  /** The writer trickles (see {@link SignalRecord.trickle}). */
+  trickle?: boolean
   now: number
   ttlMs: number
 }
@@ -104,6 +113,7 @@ export interface RecordOptions {
 function stamp(content: Pick<SignalRecord, 'payload' | 'enc' | 'busy'>, options: RecordOptions): SignalRecord {
   const record: SignalRecord = { v: RECORD_VERSION, ...content, createdAt: options.now, expiresAt: options.now + options.ttlMs }
   if (options.targetId !== undefined) record.targetId = options.targetId
+  if (options.trickle === true) record.trickle = true
   return record
 }
 
