@@ -5,7 +5,7 @@
 import wrtc from '@roamhq/wrtc'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { createSignaling, SafeLauncherStore } from '../../src/index.js'
+import { createSignaling, SafeLauncherStore, type WebSocketConstructor } from '../../src/index.js'
 import { startServer, type RunningServer } from '../../src/server/index.js'
 import { callThrough } from '../helpers/peers.js'
 
@@ -28,13 +28,21 @@ describe('real WebRTC through signalbox serve', () => {
     expect(result.leftover).toBeNull()
   })
 
-  it('connects two participants whose requests all travel over one WebSocket each (our socket extension), making no HTTP request', async () => {
-    let httpRequests = 0
-    const fetch: typeof globalThis.fetch = (input, init) => (httpRequests++, globalThis.fetch(input, init))
-    const result = await callThrough(server.url, { watch: true, room: 'socket-room', words: 'over the socket', store: { webSocket: WebSocket, fetch } })
+  it('connects two participants whose requests travel over one WebSocket each (our socket extension), once open making no HTTP request', async () => {
+    let openSockets = 0
+    let httpOnceOpen = 0
+    const fetch: typeof globalThis.fetch = (input, init) => (openSockets === 2 && httpOnceOpen++, globalThis.fetch(input, init))
+    const webSocket = class extends WebSocket {
+      constructor(url: string) {
+        super(url)
+        this.addEventListener('open', () => openSockets++)
+      }
+    } as unknown as WebSocketConstructor
+    const result = await callThrough(server.url, { watch: true, room: 'socket-room', words: 'over the socket', store: { webSocket, fetch } })
     expect(result.messages).toEqual(['over the socket: hi bob', 'over the socket: hi alice'])
     expect(result.leftover).toBeNull()
-    expect(httpRequests).toBe(0)
+    expect(openSockets).toBe(2)
+    expect(httpOnceOpen).toBe(0)
   })
 
   it('connects two participants by polling alone', async () => {

@@ -25,24 +25,28 @@ async function serve(options: StartServerOptions = {}): Promise<RunningServer> {
   return Object.assign(server, { lines })
 }
 
-/** Counts the HTTP requests a store makes, and the sockets it opens. */
+/** Counts the HTTP requests a store makes, and the sockets it opens; `opened` resolves when the first is open. */
 function counted() {
   const count = { http: 0, sockets: 0 }
+  let markOpen!: () => void
+  const opened = new Promise<void>((resolve) => (markOpen = resolve))
   const fetch: typeof globalThis.fetch = (input, init) => (count.http++, globalThis.fetch(input, init))
   const webSocket = class extends WebSocket {
     constructor(url: string) {
       super(url)
       count.sockets++
+      this.addEventListener('open', markOpen)
     }
   } as unknown as WebSocketConstructor
-  return { count, fetch, webSocket }
+  return { count, fetch, webSocket, opened }
 }
 
 describe('SafeLauncherStore over the socket extension', () => {
-  it('makes every call over one socket, and no HTTP request, while the server sees each request', async () => {
+  it('makes every call over one socket once it is open, and no HTTP request, while the server sees each request', async () => {
     const server = (await serve()) as RunningServer & { lines: string[] }
-    const { count, fetch, webSocket } = counted()
-    const store = new SafeLauncherStore({ url: server.url, fetch, webSocket })
+    const { count, fetch, webSocket, opened } = counted()
+    const store = new SafeLauncherStore({ url: server.url, fetch, webSocket, authoriseNow: false })
+    await opened
     await store.create(ADDRESS, btoa('offer'))
     expect(await store.read(ADDRESS)).toBe(btoa('offer'))
     await store.update(ADDRESS, btoa('offer with candidates'))
@@ -65,10 +69,33 @@ describe('SafeLauncherStore over the socket extension', () => {
     expect(count.http).toBeGreaterThan(3)
   })
 
+  it('makes the requests sent while the socket opens over HTTP, rather than wait for it', async () => {
+    const server = await serve()
+    let made = 0
+    // A socket that never opens (nor fails): the transport stays opening.
+    const neverOpens = class {
+      readonly readyState = 0
+      constructor() {
+        made++
+      }
+      send(): void {}
+      close(): void {}
+      addEventListener(): void {}
+    } as unknown as WebSocketConstructor
+    const sent: string[] = []
+    const transport = new SocketTransport({ base: server.url, WebSocket: neverOpens, openTimeoutMs: 3_600_000, fetch: (input, init) => (sent.push(String(input)), globalThis.fetch(input, init)) })
+    cleanups.push(() => transport.close())
+    const answer = await transport.fetch(`${server.url}structured-data/read?${new URLSearchParams({ name: btoa('x'.repeat(32)), typeTag: '500' })}`)
+    expect(answer.status).toBe(404)
+    expect(sent).toHaveLength(1)
+    expect(made).toBe(1)
+  })
+
   it('opens another socket after the server closed one (idle), and goes on', async () => {
     const server = await serve({ socketIdleMs: 200 })
-    const { count, fetch, webSocket } = counted()
-    const store = new SafeLauncherStore({ url: server.url, fetch, webSocket })
+    const { count, fetch, webSocket, opened } = counted()
+    const store = new SafeLauncherStore({ url: server.url, fetch, webSocket, authoriseNow: false })
+    await opened
     await store.create(ADDRESS, btoa('offer'))
     // Reads spaced past the idle time, until one went over a second socket (the first closed by the server while idle).
     for (let attempt = 0; attempt < 50 && count.sockets < 2; attempt++) {
@@ -76,7 +103,7 @@ describe('SafeLauncherStore over the socket extension', () => {
       expect(await store.read(ADDRESS)).toBe(btoa('offer'))
     }
     await store.close()
-    expect(count).toEqual({ http: 0, sockets: 2 })
+    expect(count.sockets).toBe(2)
   })
 })
 
@@ -90,6 +117,7 @@ describe('SocketTransport', () => {
     const sent: string[] = []
     const transport = new SocketTransport({ base, WebSocket: WebSocket as unknown as WebSocketConstructor, openTimeoutMs: 100, fetch: async (input) => (sent.push(String(input)), new Response('{}')) })
     cleanups.push(() => transport.close())
+    expect(await transport.opened()).toBe(false)
     expect(await (await transport.fetch(`${base}auth`, { method: 'POST', body: '{}' })).text()).toBe('{}')
     expect(sent).toEqual([`${base}auth`])
   })
@@ -100,8 +128,10 @@ describe('SocketTransport', () => {
     cleanups.push(() => new Promise<void>((resolve) => (wss.clients.forEach((client) => client.terminate()), wss.close(() => resolve()))))
     wss.on('connection', (socket) => socket.on('message', () => socket.send('{"id":1,"status":"fine"}')))
     const base = `http://127.0.0.1:${(wss.address() as { port: number }).port}/0.5/`
-    const store = new SafeLauncherStore({ url: base, authoriseNow: false, webSocket: WebSocket as unknown as WebSocketConstructor, fetch: async () => new Response(null, { status: 599 }) })
-    cleanups.push(() => store.close())
+    const transport = new SocketTransport({ base, WebSocket: WebSocket as unknown as WebSocketConstructor, fetch: async () => new Response(null, { status: 599 }) })
+    expect(await transport.opened()).toBe(true)
+    const store = new SafeLauncherStore({ url: base, authoriseNow: false, webSocket: false, fetch: transport.fetch })
+    cleanups.push(() => (transport.close(), store.close()))
     await expectCode(store.read(ADDRESS), 'ERR_STORE_UNAVAILABLE')
   })
 
@@ -110,6 +140,7 @@ describe('SocketTransport', () => {
     const sent: string[] = []
     const transport = new SocketTransport({ base: server.url, WebSocket: WebSocket as unknown as WebSocketConstructor, fetch: async (input) => (sent.push(String(input)), new Response('http')) })
     cleanups.push(() => transport.close())
+    expect(await transport.opened()).toBe(true)
     await transport.fetch('http://127.0.0.1:9/elsewhere')
     await transport.fetch(`${server.url}auth`, { method: 'POST', headers: { 'x-other': '1' }, body: '{}' })
     await transport.fetch(`${server.url}auth`, { method: 'POST', body: new Uint8Array([1]) })

@@ -4,8 +4,10 @@
  * offers it, and over HTTP where it does not. `LauncherClient` uses it as it
  * uses any fetch, so timeouts, body limits, retries and errors stay as they
  * are. The socket opens when the transport is made (a page opens it at load);
- * requests made meanwhile wait for it. A socket that closes fails the requests
- * in flight (as a dropped connection would) and the next request opens another.
+ * requests made while it opens go over HTTP rather than wait for it (at 50 ms
+ * to the server, a first read then costs one round trip, not two). A socket
+ * that closes fails the requests in flight (as a dropped connection would),
+ * and the next request opens another.
  *
  * @module
  */
@@ -53,6 +55,8 @@ export interface SocketTransportOptions {
 /** One participant's socket to `signalbox serve`, behind a fetch (see the module's description). */
 export class SocketTransport {
   private socket: Promise<OpenSocket | null> | null = null
+  /** The socket once open, until it closes. */
+  private current: OpenSocket | null = null
   private everOpened = false
   /** No socket at all (the server refused the first one), or none until this time (Date.now(), ms). */
   private refused = false
@@ -66,19 +70,26 @@ export class SocketTransport {
     void this.connect()
   }
 
-  /** A fetch: over the socket when it is open (or opening), over HTTP otherwise. */
+  /** A fetch: over the socket when it is open, over HTTP otherwise (opening one for the next requests). */
   readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = String(input)
     const headers = init.headers as Record<string, string> | undefined
     const carried = url.startsWith(this.options.base) && (init.body === undefined || typeof init.body === 'string')
     if (!carried || Object.keys(headers ?? {}).some((name) => !FORWARDED.has(name.toLowerCase()))) return this.options.fetch(input, init)
-    const socket = await this.connect()
-    init.signal?.throwIfAborted()
-    if (socket === null) return this.options.fetch(input, init)
+    const socket = this.current
+    if (socket === null) {
+      void this.connect()
+      return this.options.fetch(input, init)
+    }
     const frame: SocketRequest = { id: 0, method: (init.method ?? 'GET').toUpperCase() as SocketRequest['method'], path: url.slice(this.options.base.length) }
     if (headers !== undefined) frame.headers = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])) as SocketRequest['headers']
     if (init.body !== undefined && init.body !== null) frame.body = init.body as string
     return socket.request(frame, init.signal ?? undefined)
+  }
+
+  /** Resolves true once a socket is open (opening one if none is), false when requests go over HTTP instead. */
+  async opened(): Promise<boolean> {
+    return (await this.connect()) !== null
   }
 
   /** Closes the socket (requests in flight fail); later requests go over HTTP. */
@@ -87,6 +98,7 @@ export class SocketTransport {
     this.generation++
     const socket = this.socket
     this.socket = null
+    this.current = null
     void socket?.then((open) => open?.close())
   }
 
@@ -134,11 +146,13 @@ export class SocketTransport {
           return
         }
         this.everOpened = true
-        resolve(
-          new OpenSocket(socket, () => {
-            if (current()) this.socket = null
-          }),
-        )
+        const open = new OpenSocket(socket, () => {
+          if (!current()) return
+          this.socket = null
+          this.current = null
+        })
+        this.current = open
+        resolve(open)
       })
     })
   }
