@@ -153,5 +153,6 @@ export {
   ttlSchema,
   type SignalStore,
   type StoreCallOptions,
+  type StoreWatchOptions,
   type StoreWriteOptions,
 } from './stores/store.js'

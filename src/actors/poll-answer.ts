@@ -23,7 +23,8 @@ export function pollAnswerActor(participant: Participant) {
   return fromObservable<SessionSignal, PollAnswerInput>(({ input }) => {
     const address = answerAddress(input.selfId, input.appId)
     const watch: Observable<SessionSignal | null> | undefined = participant.store
-      .watch?.(address)
+      // The answer address is ours and new: wait for the answer from the push read's first request.
+      .watch?.(address, { waitForRecord: true })
       .pipe(mergeMap((data) => from(answerOf(participant, data, input))))
     let polls = 0
     return pollForRecord((signal) => pollOnce(participant, input, signal, ++polls > 1), {

@@ -56,6 +56,16 @@ export interface StoreWriteOptions extends StoreCallOptions {
  * A call whose `signal` aborts rejects with the signal's `reason` instead
  * (see {@link StoreCallOptions.signal}).
  */
+/** Options of {@link SignalStore.watch}. */
+export interface StoreWatchOptions {
+  /**
+   * Emit nothing while the record is absent: the first emission is the record
+   * once it exists (a store that pushes may then wait for it from its first
+   * request, one round trip sooner). Stores may ignore it and emit `null`.
+   */
+  waitForRecord?: boolean
+}
+
 export interface SignalStore {
   /** Creates the record if the address is free (absent or expired); `ERR_EXISTS` otherwise. Exactly one concurrent creator wins. */
   create(address: string, data: string, options?: StoreWriteOptions): Promise<void>
@@ -77,7 +87,7 @@ export interface SignalStore {
    * A push read, where the store can: emits the current data (or `null`) at
    * once, then each change, until unsubscribed (unsubscribing is its cancellation).
    */
-  watch?(address: string): Observable<string | null>
+  watch?(address: string, options?: StoreWatchOptions): Observable<string | null>
   /** Releases the store's resources; later calls fail with `ERR_STORE_CLOSED`. */
   close?(): Promise<void>
 }

@@ -182,3 +182,28 @@ describe('SafeLauncherStore: one request per write, the winner in a lost create,
     await server.close()
   })
 })
+
+describe('SafeLauncherStore: a push read that waits for the record', () => {
+  it('with waitForRecord, emits no null for an absent record, and the record once created, from a first request that waited for it', async () => {
+    const server = await startServer({ port: 0 })
+    const sent: string[] = []
+    const fetchCounted: typeof fetch = (input, init) => {
+      const url = new URL(String(input))
+      if (url.pathname.endsWith('/structured-data/watch')) sent.push(url.searchParams.get('since') ?? 'none')
+      return fetch(input, init)
+    }
+    const reader = new SafeLauncherStore({ url: server.url, fetch: fetchCounted })
+    const writer = new SafeLauncherStore({ url: server.url })
+    const seen: (string | null)[] = []
+    const subscription = reader.watch!('room-wait', { waitForRecord: true }).subscribe((data) => seen.push(data))
+    await vi.waitFor(() => expect(sent).toEqual(['0']))
+    await writer.create('room-wait', 'AAAA')
+    await vi.waitFor(() => expect(seen).toEqual(['AAAA']))
+    // The first request (since 0) was answered by the create; none asked for the absent record's null.
+    expect(sent[0]).toBe('0')
+    expect(sent).not.toContain('none')
+    subscription.unsubscribe()
+    await Promise.all([reader.close(), writer.close()])
+    await server.close()
+  })
+})

@@ -20,7 +20,7 @@ import { DEFAULT_LAUNCHER_URL, LAUNCHER_ROUTES, launcherPath, TTL_HEADER, UNVERS
 import { bytesToBase64 } from '../../protocol/base64.js'
 import { DEFAULT_APP_ID } from '../../protocol/addresses.js'
 import { checkMs } from '../../validate.js'
-import { checkAddress, checkCallOptions, checkWrite, type SignalStore, type StoreCallOptions, type StoreWriteOptions } from '../store.js'
+import { checkAddress, checkCallOptions, checkWrite, type SignalStore, type StoreCallOptions, type StoreWatchOptions, type StoreWriteOptions } from '../store.js'
 import { LauncherClient, normaliseUrl, REQUEST_TIMEOUT_MS, responseError } from './client.js'
 import { LauncherHandles, nameOf } from './handles.js'
 import { storeTransport, type SocketTransport, type WebSocketConstructor } from './socket-fetch.js'
@@ -61,7 +61,7 @@ export interface SafeLauncherStoreOptions {
  */
 export class SafeLauncherStore implements SignalStore {
   /** The push read; absent when disabled with `watch: false`. */
-  readonly watch?: (address: string) => Observable<string | null>
+  readonly watch?: (address: string, options?: StoreWatchOptions) => Observable<string | null>
   private readonly client: LauncherClient
   private readonly socket: SocketTransport | undefined
   private readonly handles: LauncherHandles
@@ -86,7 +86,7 @@ export class SafeLauncherStore implements SignalStore {
     this.handles = new LauncherHandles(this.client, this.typeTag)
     if (options.watch !== false) {
       const watchOptions = { client: this.client, typeTag: this.typeTag, waitMs, requestTimeoutMs, offered: { value: undefined as boolean | undefined } }
-      this.watch = (address) => watchRecord(address, watchOptions)
+      this.watch = (address, options) => watchRecord(address, { ...watchOptions, waitForRecord: options?.waitForRecord === true })
     }
   }
 

@@ -26,6 +26,8 @@ export interface WatchRecordOptions {
   requestTimeoutMs: number
   /** Whether the server offers the push read: undefined until known; told once it is. */
   offered: { value: boolean | undefined }
+  /** Wait for the record from the first request (`since=0`: revision 0 is an absent record) instead of answering `null` at once. */
+  waitForRecord?: boolean
   /** Times the retry backoff. Default `asyncScheduler`. */
   scheduler?: SchedulerLike
 }
@@ -39,7 +41,8 @@ export function watchRecord(address: string, options: WatchRecordOptions): Obser
     const signal = stop.signal
     const onClose = (): void => stop.abort()
     client.closedSignal.addEventListener('abort', onClose, { once: true })
-    let since: number | undefined
+    // Revision 0 is an absent record: asking since 0 waits for one; without since the server answers at once.
+    let since: number | undefined = options.waitForRecord === true ? 0 : undefined
     const unoffered = () => new SignalingError('ERR_STORE_REJECTED', `${client.base} offers no push read: polling instead.`)
 
     const longPoll = async (): Promise<WatchAnswer> => {
