@@ -47,6 +47,8 @@ export const LAUNCHER_ROUTES = {
   createAndSave: 'structured-data/create-and-save',
   /** Our one-request update extension: `POST` `{ name, typeTag, data }` (owner only). */
   updateAndSave: 'structured-data/update-and-save',
+  /** Our one-request removal: `POST` `{ name, typeTag }` (owner only); absent is fine (`removed: false`). */
+  removeByName: 'structured-data/remove-by-name',
 } as const
 
 /** A route of {@link LAUNCHER_ROUTES}. */

@@ -371,6 +371,20 @@ describe('extensions and operations', () => {
     expect(invalid.body).toEqual({ errorCode: 400, description: 'Invalid id specified' })
   })
 
+  it('removes in one request: POST structured-data/remove-by-name, for the owner only, and removing nothing is fine', async () => {
+    const [owner, other] = [await authorise(), await authorise()]
+    const name = name32('rm')
+    await publish(owner, name, b64('to remove'))
+    const refused = await api('POST', 'structured-data/remove-by-name', { token: other, body: { name, typeTag: 500 } })
+    expect(refused.status).toBe(400)
+    expect(refused.body).toMatchObject({ errorCode: -25 })
+    expect((await api('POST', 'structured-data/remove-by-name', { body: { name, typeTag: 500 } })).status).toBe(401)
+    expect((await api('POST', 'structured-data/remove-by-name', { token: owner, body: { name, typeTag: 500 } })).body).toEqual({ removed: true })
+    expect((await api('GET', `structured-data/read?${new URLSearchParams({ name, typeTag: '500' })}`)).status).toBe(404)
+    expect((await api('POST', 'structured-data/remove-by-name', { token: owner, body: { name, typeTag: 500 } })).body).toEqual({ removed: false })
+    expect((await api('POST', 'structured-data/remove-by-name', { token: owner, body: { name: 'short', typeTag: 500 } })).body).toEqual({ errorCode: 400, description: 'Invalid id specified' })
+  })
+
   it('reads in one request: GET structured-data/read?name=&typeTag= answers the bytes, or 404 -18', async () => {
     const token = await authorise()
     const name = name32('q')

@@ -159,6 +159,13 @@ describe('SafeLauncherStore: one request per write, the winner in a lost create,
     expect(sent).toEqual(['POST structured-data/create-and-save'])
     await expect(loser.create('room-x', data('offer two'))).rejects.toMatchObject({ code: 'ERR_EXISTS' })
     await expect(loser.update('room-x', data('not mine'))).rejects.toMatchObject({ code: 'ERR_NOT_OWNER' })
+    // Removal: one request too, for the owner only; removing nothing is fine.
+    await expect(loser.remove('room-x')).rejects.toMatchObject({ code: 'ERR_NOT_OWNER' })
+    sent.length = 0
+    await winner.remove('room-x')
+    expect(sent).toEqual(['POST structured-data/remove-by-name'])
+    expect(await loser.read('room-x')).toBeNull()
+    await winner.remove('room-x')
     await Promise.all([winner.close(), loser.close()])
     await server.close()
   })

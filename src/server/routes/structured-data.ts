@@ -14,6 +14,7 @@ import { LAUNCHER_CODES, launcherError } from '../../launcher/errors.js'
 import {
   checkDataSize,
   createBody,
+  dataIdBody,
   handleIdParam,
   MAX_STRUCTURED_DATA_BYTES,
   parseRequest,
@@ -151,7 +152,9 @@ export function registerStructuredDataRoutes(api: FastifyInstance, context: Serv
  * create that loses (DataExists) answers `{ created: false, data }` with the
  * record that won, so the loser of a race needs no read;
  * `POST structured-data/update-and-save` replaces the owner's data in one
- * request instead of a data id, a handle, `PATCH` and `POST`. No handle is
+ * request instead of a data id, a handle, `PATCH` and `POST`;
+ * `POST structured-data/remove-by-name` removes the owner's record in one
+ * request instead of a data id, a handle, `DELETE` and two drops. No handle is
  * taken. A real Launcher answers neither; clients fall back to its routes.
  */
 export function registerOneRequestWrites(api: FastifyInstance, context: ServerContext): void {
@@ -179,6 +182,15 @@ export function registerOneRequestWrites(api: FastifyInstance, context: ServerCo
     const { session, address, data } = await parse(request)
     await backend.update(address, data, session.owner, ttlOf(request, context))
     return { updated: true }
+  })
+  // Removes the owner's record by name, without a data id and a handle first; absent is fine, as the store contract has it.
+  api.post(`/${ROUTES.removeByName}`, async (request) => {
+    const session = requireWriter(request)
+    const { name, typeTag } = parseRequest(dataIdBody, request.body)
+    const address = recordAddress(typeTag, name)
+    if ((await backend.get(address)) === null) return { removed: false }
+    await backend.remove(address, session.owner)
+    return { removed: true }
   })
 }
 

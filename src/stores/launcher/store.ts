@@ -24,7 +24,8 @@ import { checkAddress, checkCallOptions, checkWrite, type SignalStore, type Stor
 import { LauncherClient, normaliseUrl, REQUEST_TIMEOUT_MS, responseError } from './client.js'
 import { LauncherHandles, nameOf } from './handles.js'
 import { storeTransport, type SocketTransport, type WebSocketConstructor } from './socket-fetch.js'
-import { isUnofferedExtension, watchRecord } from './watch.js'
+import { OneRequestCalls } from './one-request.js'
+import { watchRecord } from './watch.js'
 
 /** Options of {@link SafeLauncherStore}; all optional. */
 export interface SafeLauncherStoreOptions {
@@ -67,9 +68,7 @@ export class SafeLauncherStore implements SignalStore {
   private readonly handles: LauncherHandles
   private readonly typeTag: number
   private closed = false
-  /** Whether the server offers the one-request read, and writes: unknown until first tried. */
-  private directRead: boolean | undefined = undefined
-  private directWrite: boolean | undefined = undefined
+  private readonly direct: OneRequestCalls
 
   /** @param options - see {@link SafeLauncherStoreOptions} */
   constructor(options: SafeLauncherStoreOptions = {}) {
@@ -84,6 +83,7 @@ export class SafeLauncherStore implements SignalStore {
     if (options.authoriseNow !== false) this.client.prepare()
     this.typeTag = options.typeTag ?? UNVERSIONED_TYPE_TAG
     this.handles = new LauncherHandles(this.client, this.typeTag)
+    this.direct = new OneRequestCalls(this.client, this.typeTag)
     if (options.watch !== false) {
       const watchOptions = { client: this.client, typeTag: this.typeTag, waitMs, requestTimeoutMs, offered: { value: undefined as boolean | undefined } }
       this.watch = (address, options) => watchRecord(address, { ...watchOptions, waitForRecord: options?.waitForRecord === true })
@@ -100,13 +100,11 @@ export class SafeLauncherStore implements SignalStore {
     this.checkOpen()
     const ttlMs = checkWrite(address, data, options)
     const signal = options?.signal
-    if (this.directWrite !== false) {
-      const answer = await this.writeDirectly('createAndSave', address, data, ttlMs, signal)
-      if (answer !== undefined) {
-        if (answer.created !== false) return null
-        if (typeof answer.data === 'string') return answer.data
-        throw new SignalingError('ERR_EXISTS', `A record already exists at ${address}: read it, or wait for it to be removed or to expire.`)
-      }
+    const answer = await this.direct.write('createAndSave', address, { data, ttlMs }, signal)
+    if (answer !== undefined) {
+      if (answer.created !== false) return null
+      if (typeof answer.data === 'string') return answer.data
+      throw new SignalingError('ERR_EXISTS', `A record already exists at ${address}: read it, or wait for it to be removed or to expire.`)
     }
     await this.createInTwoSteps(address, data, ttlMs, signal)
     return null
@@ -126,7 +124,7 @@ export class SafeLauncherStore implements SignalStore {
     this.checkOpen()
     const ttlMs = checkWrite(address, data, options)
     const signal = options?.signal
-    if (this.directWrite !== false && (await this.writeDirectly('updateAndSave', address, data, ttlMs, signal)) !== undefined) return
+    if ((await this.direct.write('updateAndSave', address, { data, ttlMs }, signal)) !== undefined) return
     const handleId = await this.handles.structuredData(address, signal)
     if (handleId === null) throw new SignalingError('ERR_NOT_FOUND', `No record exists at ${address} to update: create it first.`)
     const path = launcherPath(LAUNCHER_ROUTES.structuredDataItem, { handleId })
@@ -141,10 +139,8 @@ export class SafeLauncherStore implements SignalStore {
   async read(address: string, options?: StoreCallOptions): Promise<string | null> {
     this.checkOpen(address, options)
     const signal = options?.signal
-    if (this.directRead !== false) {
-      const data = await this.readDirectly(address, signal)
-      if (data !== undefined) return data
-    }
+    const data = await this.direct.readData(address, signal)
+    if (data !== undefined) return data
     const handleId = await this.handles.structuredData(address, signal)
     if (handleId === null) return null
     try {
@@ -158,6 +154,8 @@ export class SafeLauncherStore implements SignalStore {
   async remove(address: string, options?: StoreCallOptions): Promise<void> {
     this.checkOpen(address, options)
     const signal = options?.signal
+    // Ours in one request (absent is fine), the Launcher's handle flow elsewhere.
+    if ((await this.direct.write('removeByName', address, null, signal)) !== undefined) return
     const handleId = await this.handles.structuredData(address, signal)
     if (handleId === null) return
     try {
@@ -177,64 +175,6 @@ export class SafeLauncherStore implements SignalStore {
     this.closed = true
     await this.client.close()
     this.socket?.close()
-  }
-
-  /**
-   * The one-request read of `signalbox serve` (our extension): the data, null
-   * when absent, or undefined when the server does not offer it (a Launcher),
-   * which is then remembered.
-   */
-  private async readDirectly(address: string, signal: AbortSignal | undefined): Promise<string | null | undefined> {
-    const query = new URLSearchParams({ name: await nameOf(address), typeTag: String(this.typeTag) })
-    const path = launcherPath(LAUNCHER_ROUTES.read, {}, query)
-    // A public read: it goes at once, with the token only if it is already here (a join's first read never waits for auth).
-    const response = await this.client.request('GET', path, { auth: 'ifReady', answerErrors: true, signal })
-    if (response.ok) {
-      this.directRead = true
-      return bytesToBase64(new Uint8Array(await response.arrayBuffer()))
-    }
-    const error = await responseError('GET', path, response)
-    if (error.code === 'ERR_NOT_FOUND') {
-      this.directRead = true
-      return null
-    }
-    if (this.directRead !== true && isUnofferedExtension(response)) {
-      // A Launcher: no such endpoint (or its structured-data/:handleId route took "read" for a handle).
-      this.directRead = false
-      return undefined
-    }
-    throw error
-  }
-
-  /**
-   * Our one-request writes (`signalbox serve`'s extension, docs/server.md):
-   * the server's answer, or undefined when it does not offer them (a
-   * Launcher), which is then remembered. Refusals (`ERR_NOT_FOUND`,
-   * `ERR_NOT_OWNER`, …) reject as the two-step writes' do.
-   */
-  private async writeDirectly(
-    route: 'createAndSave' | 'updateAndSave',
-    address: string,
-    data: string,
-    ttlMs: number,
-    signal: AbortSignal | undefined,
-  ): Promise<{ created?: boolean; data?: unknown } | undefined> {
-    const path = LAUNCHER_ROUTES[route]
-    const body = { name: await nameOf(address), typeTag: this.typeTag, cipherOpts: null, data }
-    const response = await this.client.request('POST', path, { auth: true, body, headers: ttlHeader(ttlMs), answerErrors: true, signal })
-    if (response.ok) {
-      this.directWrite = true
-      return (await response.json()) as { created?: boolean; data?: unknown }
-    }
-    const error = await responseError('POST', path, response)
-    // A definite answer of our route (the record is missing, or not ours): the extension is there.
-    if (error.code === 'ERR_NOT_FOUND' || error.code === 'ERR_NOT_OWNER') this.directWrite = true
-    else if (this.directWrite !== true && isUnofferedExtension(response)) {
-      // A Launcher: no such route (its structured-data/:handleId route took the name for a handle).
-      this.directWrite = false
-      return undefined
-    }
-    throw error
   }
 
   /** Throws `ERR_STORE_CLOSED` once closed, then checks `address` and the call's options (store.ts). */
