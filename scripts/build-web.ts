@@ -4,14 +4,48 @@
  * polyfills simple-peer needs). ES modules with code splitting, so what only
  * the statechart panel (elkjs) or the inspector needs is a chunk loaded later
  * (web/dist/chunks/), with elkjs's worker beside them (chunks/elk-worker.js).
- * `npm run build` runs it.
+ * The chunks app.js imports statically are named in index.html as
+ * `<link rel="modulepreload">`, so the browser fetches and compiles them beside
+ * app.js instead of after it. `npm run build` runs it.
  */
-import { build } from 'esbuild'
-import { copyFile, mkdir, rm } from 'node:fs/promises'
+import { build, type Metafile } from 'esbuild'
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
+import { relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url))
+
+/** Where index.html takes the preload links: right after its charset, before the styles, so they start first. */
+const PRELOAD_ANCHOR = '<meta charset="utf-8">'
+
+/**
+ * The files app.js needs before it runs: its static imports and theirs, as
+ * paths relative to `outdir` (`chunks/chunk-….js`), in a stable order.
+ * Dynamic imports (the panel, the room of many, the inspector) are left out: they stay lazy.
+ */
+export function staticImportsOf(metafile: Metafile, outdir: string, entry = 'app.js'): string[] {
+  const outputs = new Map(Object.entries(metafile.outputs).map(([path, output]) => [relative(outdir, path).replaceAll('\\', '/'), output]))
+  const seen = new Set<string>()
+  const visit = (file: string): void => {
+    for (const { path, kind } of outputs.get(file)?.imports ?? []) {
+      if (kind !== 'import-statement') continue
+      const dependency = relative(outdir, path).replaceAll('\\', '/')
+      if (seen.has(dependency)) continue
+      seen.add(dependency)
+      visit(dependency)
+    }
+  }
+  visit(entry)
+  return [...seen].sort()
+}
+
+/** index.html with one `<link rel="modulepreload">` per file in `preloads` (app.js's static chunks) after its charset. */
+export function withModulePreloads(html: string, preloads: readonly string[]): string {
+  if (!html.includes(PRELOAD_ANCHOR)) throw new Error(`web/index.html has no ${PRELOAD_ANCHOR} to put the preload links after`)
+  const links = preloads.map((file) => `\n  <link rel="modulepreload" href="./${file}">`).join('')
+  return html.replace(PRELOAD_ANCHOR, `${PRELOAD_ANCHOR}${links}`)
+}
 
 /**
  * Builds index.html, app.js and the lazily loaded chunks/ into `outdir`
@@ -21,7 +55,7 @@ export const WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url))
 export async function buildWeb(outdir: string = WEB_DIST): Promise<void> {
   await rm(`${outdir}chunks`, { recursive: true, force: true })
   await mkdir(outdir, { recursive: true })
-  await build({
+  const { metafile } = await build({
     entryPoints: { app: fileURLToPath(new URL('../web/main.ts', import.meta.url)) },
     outdir,
     entryNames: '[name]',
@@ -33,10 +67,14 @@ export async function buildWeb(outdir: string = WEB_DIST): Promise<void> {
     target: 'es2022',
     sourcemap: true,
     minify: true,
+    metafile: true,
     alias: { 'simple-peer': 'simple-peer/simplepeer.min.js' },
     logLevel: 'warning',
   })
-  await copyFile(fileURLToPath(new URL('../web/index.html', import.meta.url)), `${outdir}index.html`)
+  // esbuild names outputs relative to its working directory: resolve them against it.
+  const absolute: Metafile = { ...metafile, outputs: Object.fromEntries(Object.entries(metafile.outputs).map(([path, output]) => [fileURLToPath(new URL(path, `file://${process.cwd()}/`)), output])) }
+  const html = await readFile(fileURLToPath(new URL('../web/index.html', import.meta.url)), 'utf8')
+  await writeFile(`${outdir}index.html`, withModulePreloads(html, staticImportsOf(absolute, outdir)))
   // elkjs's worker, beside the panel's chunk that starts it (web/panel.ts): the statechart is laid out off the main thread.
   await copyFile(createRequire(import.meta.url).resolve('elkjs/lib/elk-worker.min.js'), `${outdir}chunks/elk-worker.js`)
 }

@@ -62,9 +62,24 @@ describe.runIf(available)('the browser page', () => {
         return stream
       }
     })
+    // Note, with the page's clock, when the state label first shows each state (as the bench does).
+    await page.addInitScript(() => {
+      const marks: Record<string, number> = {}
+      Object.assign(window, { __marks: marks })
+      new MutationObserver(() => {
+        const state = document.querySelector('[data-testid=state]')?.getAttribute('data-state') ?? ''
+        if (state !== '' && !(state in marks)) marks[state] = performance.now()
+      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] })
+    })
     await page.goto(pageUrl(query))
     return page
   }
+  /** When the page first showed `state`, and when it first asked for the statechart panel's chunk (page clock, ms). */
+  const startTimes = (page: Page, state: string) =>
+    page.evaluate((name) => {
+      const panel = performance.getEntriesByType('resource').find((entry) => /\/chunks\/panel-/.test(entry.name))
+      return { state: (window as unknown as { __marks: Record<string, number> }).__marks[name], panel: panel?.startTime }
+    }, state)
   /** Waits for the page's machine state; on a timeout, says where the page is instead. */
   async function state(page: Page, value: string): Promise<void> {
     try {
@@ -101,6 +116,10 @@ describe.runIf(available)('the browser page', () => {
     await alice.screenshot({ path: `${RESULTS}waiting-1280.png` })
     const bob = await open('room=video-call', 360)
     await Promise.all([state(alice, 'connected'), state(bob, 'connected')])
+    // The page joins first and draws after: Bob's statechart panel is only fetched once his call is connected.
+    await bob.waitForSelector('#statechart svg')
+    const bobStart = await startTimes(bob, 'connected')
+    expect(bobStart.panel).toBeGreaterThanOrEqual(bobStart.state!)
     await bothSeeVideo([alice, bob])
     await alice.fill('[data-testid=chat-input]', 'hello from alice')
     await alice.click('[data-testid=chat-send]')
@@ -156,6 +175,9 @@ describe.runIf(available)('the browser page', () => {
   it('connects a page and a signalbox join process in Node (data channel only)', async () => {
     const page = await open('room=page-and-node&media=0')
     await state(page, 'pollingAnswer')
+    // Data only, the page is in `joining` before it is first drawn (app.js is render-blocking and joins as it runs).
+    const firstPaint = await page.evaluate(() => performance.getEntriesByType('paint').find((entry) => entry.name === 'first-paint')?.startTime)
+    expect(firstPaint).toBeGreaterThanOrEqual((await startTimes(page, 'joining')).state!)
     const node = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'join', 'page-and-node', '--server', server.url, '--json', '--message', 'hi from node'], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
     })

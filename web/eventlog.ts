@@ -3,7 +3,9 @@
  * person would ("read the room: nobody there, so we offer"), with the raw
  * event type beside it for developers (shown by a toggle). Appending never
  * reads layout: the list sits in a column-reverse scroller that keeps the
- * newest line in view by itself.
+ * newest line in view by itself. Lines are timed as they happen and drawn
+ * together at the next frame, so the machine's own work (the handshake) is
+ * never held up by the log's DOM.
  */
 import type { InspectionEvent } from 'xstate'
 import { eventWords } from '../src/diagram/labels.js'
@@ -27,28 +29,40 @@ export class EventLog {
   private readonly enteredAt = new Map<string, number>()
   /** How many people the room held at its last line (a room of many); undefined until a place is taken. */
   private roomCount: number | undefined
+  /** Lines written since the last frame, not yet in the list. */
+  private readonly pending: Array<{ at: number; words: string; raw: string }> = []
 
   constructor(
     private readonly list: HTMLOListElement,
     private readonly startedAt: number,
   ) {}
 
-  /** One line: words, and the raw name (hidden unless the raw toggle is on). */
+  /** One line: words, and the raw name (hidden unless the raw toggle is on), timed now and drawn at the next frame. */
   write(words: string, raw = ''): void {
-    const item = document.createElement('li')
-    const time = document.createElement('span')
-    time.className = 'time'
-    time.textContent = `+${Math.round(performance.now() - this.startedAt)} ms`
-    const text = document.createElement('span')
-    text.textContent = words
-    item.append(time, text)
-    if (raw !== '') {
-      const code = document.createElement('code')
-      code.className = 'raw'
-      code.textContent = raw
-      item.append(code)
+    this.pending.push({ at: performance.now(), words, raw })
+    if (this.pending.length === 1) requestAnimationFrame(() => this.draw())
+  }
+
+  /** Appends the lines written since the last frame, in one DOM insertion. */
+  private draw(): void {
+    const lines = document.createDocumentFragment()
+    for (const { at, words, raw } of this.pending.splice(0)) {
+      const item = document.createElement('li')
+      const time = document.createElement('span')
+      time.className = 'time'
+      time.textContent = `+${Math.round(at - this.startedAt)} ms`
+      const text = document.createElement('span')
+      text.textContent = words
+      item.append(time, text)
+      if (raw !== '') {
+        const code = document.createElement('code')
+        code.className = 'raw'
+        code.textContent = raw
+        item.append(code)
+      }
+      lines.append(item)
     }
-    this.list.append(item)
+    this.list.append(lines)
   }
 
   /** The inspector callback: logs the root actor's events. */

@@ -19,6 +19,10 @@ import { ui } from './ui.js'
 /** People a room may hold on the page: 2 is the two-person call; from 3, a room of many. */
 const MIN_PEOPLE = 2
 const MAX_PEOPLE = 8
+/** How long a call may wait for someone to answer before its statechart is drawn anyway, in ms. */
+const PANEL_WAIT_MS = 2_000
+/** The longest the panel waits for the browser to be idle once it may be drawn, in ms. */
+const PANEL_IDLE_TIMEOUT_MS = 300
 
 const params = new URLSearchParams(location.search)
 const dataOnly = params.get('media') === '0'
@@ -51,19 +55,26 @@ function inspect(event: InspectionEvent): void {
 
 let followActor: ((actor: AnyActor | undefined) => void) | undefined
 let currentActor: AnyActor | undefined
+let panelRequested = false
+/** The actor the panel follows (once it is drawn). */
+function showActor(actor: AnyActor | undefined): void {
+  currentActor = actor
+  followActor?.(actor)
+}
 // Made at load: the store asks for its token now, so a Join never waits for it.
 const shared = {
   store: new SafeLauncherStore({ url: new URL('/0.5/', location.href).href }),
   dataOnly,
   inspect,
   log,
+  // A room of many gives its actor once its pairs have connected (or it gave up waiting): time to draw.
   onActor: (actor: AnyActor | undefined) => {
-    currentActor = actor
-    followActor?.(actor)
+    showActor(actor)
     requestPanel()
   },
 }
-const call = new Call(shared)
+// A call gives its actor as it starts: the panel is drawn once the call is made or over (join()), or has waited for someone a while.
+const call = new Call({ ...shared, onActor: (actor) => (showActor(actor), drawWhileWaiting(actor)) })
 let roomCall: Promise<RoomCall> | undefined
 
 /** Joins the room in the form: the two-person call, or a room of many when more people are chosen. */
@@ -72,18 +83,11 @@ function join(): void {
   const secret = ui.secret.value || undefined
   const maxPeers = Number(ui.peers.value)
   ui.videos.classList.toggle('room', maxPeers > MIN_PEOPLE)
-  if (maxPeers <= MIN_PEOPLE) return void call.join(room, secret)
+  // The call's promise settles once it is connected, has failed or has ended: then the page draws.
+  if (maxPeers <= MIN_PEOPLE) return void call.join(room, secret).then(requestPanel)
   roomCall ??= import('./room.js').then(({ RoomCall }) => new RoomCall(shared))
   void roomCall.then((controller) => controller.join(room, secret, maxPeers))
 }
-
-ui.joinForm.onsubmit = (event) => {
-  event.preventDefault()
-  join()
-}
-ui.rawToggle.onchange = () => ui.eventLog.classList.toggle('show-raw', ui.rawToggle.checked)
-const joinsRoomOfMany = ui.room.value !== '' && Number(ui.peers.value) > MIN_PEOPLE
-if (ui.room.value !== '') join()
 
 /** Draws the statechart once the join is under way and the browser is idle. */
 function loadPanel(): void {
@@ -92,14 +96,29 @@ function loadPanel(): void {
     followActor(currentActor)
   })
 }
-let panelRequested = false
 /** Loads the panel once, when the browser is idle. */
 function requestPanel(): void {
   if (panelRequested) return
   panelRequested = true
-  if ('requestIdleCallback' in window) requestIdleCallback(loadPanel, { timeout: 300 })
-  else setTimeout(loadPanel, 50)
+  if ('requestIdleCallback' in window) requestIdleCallback(loadPanel, { timeout: PANEL_IDLE_TIMEOUT_MS })
+  else setTimeout(loadPanel, PANEL_IDLE_TIMEOUT_MS)
 }
-// Laying the statechart out is a long task (seconds on a busy machine). A room of many has many steps to
-// take before its pairs connect, so its page draws once they have (RoomCall gives its actor then); a call's, at once.
-if (!joinsRoomOfMany) requestPanel()
+/** Draws the panel when `actor`, a call, has waited for someone to answer for {@link PANEL_WAIT_MS}. */
+function drawWhileWaiting(actor: AnyActor): void {
+  if (panelRequested) return
+  const subscription = actor.subscribe((snapshot: { value: unknown }) => {
+    if (snapshot.value !== 'pollingAnswer') return
+    subscription.unsubscribe()
+    setTimeout(requestPanel, PANEL_WAIT_MS)
+  })
+}
+
+ui.joinForm.onsubmit = (event) => {
+  event.preventDefault()
+  join()
+}
+ui.rawToggle.onchange = () => ui.eventLog.classList.toggle('show-raw', ui.rawToggle.checked)
+if (ui.room.value !== '') join()
+// Laying the statechart out takes seconds of CPU on a busy machine (in elkjs's worker, but on the same cores as
+// the handshake): a page that joins at load draws once its call or room has settled; one that does not, at once.
+if (ui.room.value === '') requestPanel()

@@ -114,7 +114,9 @@ export function replaceQuery(changes: Record<string, string | null>): void {
     if (value === null) params.delete(name)
     else params.set(name, value)
   }
-  history.replaceState(null, '', `${location.pathname}${params.size > 0 ? `?${params}` : ''}`)
+  const search = params.size > 0 ? `?${params}` : ''
+  // Unchanged (the page was opened with this room): no history call, which costs milliseconds as a call starts.
+  if (search !== location.search) history.replaceState(null, '', `${location.pathname}${search}`)
 }
 
 /**
