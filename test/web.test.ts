@@ -47,9 +47,10 @@ describe.runIf(available)('the browser page', () => {
   })
 
   const pageUrl = (query: string) => `${server.url.replace(/0\.5\/$/, '')}?${query}`
-  async function open(query: string, width = 1280): Promise<Page> {
+  async function open(query: string, width = 1280, beforeLoad?: (page: Page) => void): Promise<Page> {
     const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width, height: 900 } })
     const page = await context.newPage()
+    beforeLoad?.(page)
     // Count camera requests and keep every stream, so a test can see the tracks were stopped.
     await page.addInitScript(() => {
       const seen = { calls: 0, streams: [] as MediaStream[] }
@@ -109,7 +110,15 @@ describe.runIf(available)('the browser page', () => {
   }
 
   it('holds a call between two pages, ends it, and starts the next one without a reload', async () => {
-    const alice = await open('room=video-call')
+    // The page talks to the server over one WebSocket (our socket extension): its sockets, and the paths of the frames sent.
+    const aliceSockets: string[] = []
+    const aliceFrames: string[] = []
+    const alice = await open('room=video-call', 1280, (page) =>
+      page.on('websocket', (socket) => {
+        aliceSockets.push(new URL(socket.url()).pathname)
+        socket.on('framesent', (frame) => aliceFrames.push(String((JSON.parse(String(frame.payload)) as { path?: string }).path ?? 'cancel').split('?')[0]!))
+      }),
+    )
     await state(alice, 'pollingAnswer')
     expect(await alice.textContent('[data-testid=status]')).toContain('Waiting for someone to join')
     expect(await alice.inputValue('[data-testid=invite-link]')).toMatch(/\?room=video-call$/)
@@ -154,6 +163,9 @@ describe.runIf(available)('the browser page', () => {
     await bob.waitForFunction(() => (window as unknown as { __media: { streams: MediaStream[] } }).__media.streams.every((stream) => stream.getTracks().every((track) => track.readyState === 'ended')))
     await alice.screenshot({ path: `${RESULTS}after-hangup-1280.png` })
     await bob.screenshot({ path: `${RESULTS}after-hangup-360.png`, fullPage: true })
+    // Alice's page opened one socket at load, and her hang-up's removals went over it.
+    expect(aliceSockets).toEqual(['/0.5/socket'])
+    await expect.poll(() => aliceFrames, { timeout: 20_000 }).toContain('structured-data/remove-by-name')
 
     // Join again, both pages, no reload (the marker set before survives).
     await alice.evaluate(() => Object.assign(window, { __sameDocument: true }))
