@@ -193,11 +193,96 @@ describe('glare: both participants start together', () => {
     await Promise.all(calls.map((call) => call.connected))
     const roles = calls.map((call) => call.actor.getSnapshot().context.role).sort()
     expect(roles).toEqual(['initiator', 'recipient'])
-    // The loser (the recipient) read the room once, before its create; the winner polls it later (its offer kept).
+    // The loser (the recipient) never read the room again: at most its first read, which its ready offer may have overtaken.
     const loser = calls.findIndex((call) => call.actor.getSnapshot().context.role === 'recipient')
-    expect(roomReads[loser]).toBe(1)
+    expect(roomReads[loser]).toBeLessThanOrEqual(1)
     expect(calls.every((call) => call.actor.getSnapshot().context.attempt === 1)).toBe(true)
     await Promise.all(calls.map((call) => call.hangup()))
+  })
+
+  /** A store client whose room reads never answer (until the call ends): what a participant does must not wait for them. */
+  function unansweredRoomReads(store: MemoryStore, answersWithWinner: boolean): SignalStore {
+    const inner = store.client()
+    const wrapped: SignalStore = {
+      create: (address, data, options) => inner.create(address, data, options),
+      update: (address, data, options) => inner.update(address, data, options),
+      remove: (address, options) => inner.remove(address, options),
+      read: (address, options) =>
+        address === roomAddress('held')
+          ? new Promise((_resolve, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal!.reason as Error)))
+          : inner.read(address, options),
+      watch: (address) => inner.watch(address),
+    }
+    if (answersWithWinner) {
+      wrapped.createOrRead = async (address, data, options) => {
+        try {
+          await inner.create(address, data, options)
+          return null
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'ERR_EXISTS') throw error
+          return inner.read(address)
+        }
+      }
+    }
+    return wrapped
+  }
+
+  it('publishes an offer that is ready before the room read answers, where a lost create answers the winner: first in, it waits for an answer; second in, it answers the first', async () => {
+    const store = new MemoryStore()
+    const network = new FakePeerNetwork()
+    const first = createSignaling({ store: unansweredRoomReads(store, true), createPeer: network.createPeer }).join('held')
+    await vi.waitFor(() => expect(first.actor.getSnapshot().value).toBe('pollingAnswer'))
+    expect(first.actor.getSnapshot().context.role).toBe('initiator')
+    const second = createSignaling({ store: unansweredRoomReads(store, true), createPeer: network.createPeer }).join('held')
+    await Promise.all([first.connected, second.connected])
+    expect(second.actor.getSnapshot().context.role).toBe('recipient')
+    expect(second.actor.getSnapshot().context.attempt).toBe(1)
+    await Promise.all([first.hangup(), second.hangup()])
+  })
+
+  it('keeps its own offer when the read beside its create finds it (the read answers after the create landed)', async () => {
+    const store = new MemoryStore()
+    const network = new FakePeerNetwork()
+    const inner = store.client()
+    let created!: () => void
+    const landed = new Promise<void>((resolve) => (created = resolve))
+    let readSettled!: () => void
+    const afterRead = new Promise<void>((resolve) => (readSettled = resolve))
+    const lateReads: SignalStore = {
+      create: (address, data, options) => inner.create(address, data, options),
+      // The create lands, but its answer comes only after the read's has been handled.
+      createOrRead: async (address, data, options) => {
+        await inner.create(address, data, options)
+        created()
+        await afterRead
+        return null
+      },
+      update: (address, data, options) => inner.update(address, data, options),
+      remove: (address, options) => inner.remove(address, options),
+      // The room's read answers only once our create has landed: it finds our own offer.
+      read: async (address, options) => {
+        if (address !== roomAddress('held')) return inner.read(address, options)
+        await landed
+        const data = await inner.read(address, options)
+        setTimeout(readSettled, 50)
+        return data
+      },
+      watch: (address) => inner.watch(address),
+    }
+    const call = createSignaling({ store: lateReads, createPeer: network.createPeer }).join('held')
+    await vi.waitFor(() => expect(call.actor.getSnapshot().value).toBe('pollingAnswer'))
+    expect(await store.read(roomAddress('held'))).not.toBeNull()
+    await call.hangup()
+  })
+
+  it('waits for the room read where the store cannot answer a lost create with the winner', async () => {
+    const store = new MemoryStore()
+    const network = new FakePeerNetwork()
+    const call = createSignaling({ store: unansweredRoomReads(store, false), createPeer: network.createPeer }).join('held')
+    await vi.waitFor(() => expect(call.actor.getSnapshot().context.localSignal).not.toBeNull())
+    expect(call.actor.getSnapshot().value).toBe('joining')
+    expect(await store.read(roomAddress('held'))).toBeNull()
+    await call.hangup()
   })
 
   it('still lets exactly one win through a re-read with a store that cannot answer with the winner', async () => {

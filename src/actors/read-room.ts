@@ -26,6 +26,8 @@ export function readRoomActor(participant: Participant) {
     const record = roomRecordOf(participant, data, input.room)
     if (record === null) return null
     if (participant.ownSelfIds.has(record.targetId)) {
+      // Read beside our create: this is the offer being created.
+      if (input.whilePublishing === true) return null
       // Our own earlier offer (a retried create that had landed): take it back and offer again.
       await storeCall(participant, signal, () => store.remove(address, { signal }))
       ledger.forget(address)

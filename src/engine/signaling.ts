@@ -81,9 +81,11 @@ export interface Signaling<TPeer extends PeerLike = SimplePeerInstance> {
 export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
   options: SignalingOptions<TPeer> = {},
 ): Signaling<TPeer> {
-  const input = machineInputFrom(options)
+  const checked = machineInputFrom(options)
   const ownsStore = options.store === undefined
   const store = options.store ?? new MemoryStore(options.clock === undefined ? {} : { clock: options.clock })
+  // A store whose lost create answers the winner: an offer ready before the room's read is published at once.
+  const input = { ...checked, publishWhileReading: typeof (store as SignalStore).createOrRead === 'function' }
   // Trickle ICE: on by default with our own simple-peer factory; a custom factory's peers trickle only when told so.
   const trickle = options.trickle ?? options.createPeer === undefined
   const createPeer =

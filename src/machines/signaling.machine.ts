@@ -19,6 +19,7 @@
  */
 import { assign, enqueueActions, spawnChild } from 'xstate'
 import { callEndStates } from './signaling.ending.js'
+import { publishingStates } from './signaling.publish.js'
 import { failWith, followingRemote, initialContext, joinAgain, keepingLocalSignal, peerFailures, signalingSetup, toFailed, trickling } from './signaling.setup.js'
 
 /**
@@ -62,7 +63,7 @@ export const signalingMachine = signalingSetup.createMachine({
     },
     joining: {
       description:
-        'Reads the room: a fresh offer makes us the recipient; none makes us the initiator. The initiator peer starts gathering meanwhile, so store latency hides behind ICE.',
+        'Reads the room: a fresh offer makes us the recipient; none makes us the initiator. The initiator peer starts gathering meanwhile, so store latency hides behind ICE; where the store answers a lost create with the winner, an offer ready before the read is published at once.',
       entry: [
         'startRound',
         // After losing the race to offer (attempt > 1) the room holds an offer: no point gathering one.
@@ -84,7 +85,18 @@ export const signalingMachine = signalingSetup.createMachine({
         ],
         onError: toFailed,
       },
-      on: { ...peerFailures, ...keepingLocalSignal },
+      on: {
+        ...peerFailures,
+        'PEER.SIGNAL': [
+          {
+            description: 'Our offer is ready before the read answered: create it now (a lost create answers the offer that won).',
+            guard: 'mayPublishWhileReading',
+            target: 'publishingWhileReading',
+            actions: ['assignLocalSignal', assign({ role: 'initiator' })],
+          },
+          keepingLocalSignal['PEER.SIGNAL'],
+        ],
+      },
     },
     creatingOffer: {
       description:
@@ -100,41 +112,6 @@ export const signalingMachine = signalingSetup.createMachine({
         'PEER.SIGNAL': { target: 'publishing', actions: 'assignLocalSignal' },
       },
       after: { signalTimeout: { target: 'failed', actions: failWith('ERR_SIGNAL_TIMEOUT') } },
-    },
-    publishing: {
-      description:
-        'Creates the offer record at the room address, if nobody has (exactly one offer per room wins). A store that answers a lost create with the winning offer sends us straight to answering it.',
-      invoke: {
-        id: 'publishOffer',
-        src: 'publishOffer',
-        input: ({ context }) => ({
-          room: context.room!,
-          appId: context.appId,
-          signal: context.localSignal!,
-          ttlMs: context.answerTimeoutMs + context.connectTimeoutMs,
-        }),
-        onDone: [
-          {
-            guard: { type: 'lostToOffer', params: ({ event }) => ({ output: event.output }) },
-            target: 'creatingAnswer',
-            actions: ['stopPeer', { type: 'answerOffer', params: ({ event }) => ({ offer: event.output.lostTo! }) }, 'startFollowing'],
-          },
-          {
-            target: 'pollingAnswer',
-            actions: [{ type: 'assignPublished', params: ({ event }) => ({ output: event.output }) }, 'startTrickling'],
-          },
-        ],
-        onError: [
-          joinAgain,
-          {
-            guard: { type: 'isExists', params: ({ event }) => ({ error: event.error }) },
-            target: 'failed',
-            actions: failWith('ERR_ROOM_BUSY'),
-          },
-          toFailed,
-        ],
-      },
-      on: { ...peerFailures, ...keepingLocalSignal },
     },
     pollingAnswer: {
       description:
@@ -222,6 +199,7 @@ export const signalingMachine = signalingSetup.createMachine({
       },
       after: { connectTimeout: { target: 'failed', actions: failWith('ERR_CONNECT_TIMEOUT') } },
     },
+    ...publishingStates,
     ...callEndStates,
   },
 })

@@ -96,6 +96,7 @@ export function initialContext(input: SignalingInput | undefined): SignalingCont
     connectTimeoutMs: input?.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     maxJoinAttempts: input?.maxJoinAttempts ?? MAX_JOIN_ATTEMPTS,
     drainTimeoutMs: input?.drainTimeoutMs ?? HANGUP_DRAIN_TIMEOUT_MS,
+    publishWhileReading: input?.publishWhileReading === true,
   }
 }
 
@@ -194,6 +195,8 @@ export const signalingSetup = setup({
     answeredInTime: (_, params: { answer: SessionSignal | null }) => params.answer !== null,
     peerConnected: ({ context }) => context.peerConnected,
     lostToOffer: (_, params: { output: PublishOfferOutput }) => params.output.lostTo !== undefined,
+    /** Our first round's offer is ready before the room's read answered, and the store's lost create answers the winner. */
+    mayPublishWhileReading: ({ context }) => context.publishWhileReading && context.attempt === 1,
     isPeerClosed: ({ event }) => event.type === 'PEER.ERROR' && (event.error as { code?: unknown } | undefined)?.code === 'ERR_PEER_CLOSED',
   },
   delays: {

@@ -45,6 +45,12 @@ export interface SignalingInput {
   maxJoinAttempts?: number
   /** See {@link HANGUP_DRAIN_TIMEOUT_MS}. */
   drainTimeoutMs?: number
+  /**
+   * Publish our offer as soon as it is ready, while the room is still being
+   * read: for a store whose lost create answers the record that won
+   * (`createOrRead`), so that losing costs no more than the read. Default false.
+   */
+  publishWhileReading?: boolean
 }
 
 /** The machine's context: plain data only, so inspectors can show all of it. */
@@ -74,6 +80,8 @@ export interface SignalingContext {
   connectTimeoutMs: number
   maxJoinAttempts: number
   drainTimeoutMs: number
+  /** See {@link SignalingInput.publishWhileReading}. */
+  publishWhileReading: boolean
 }
 
 /** Events the machine accepts. `PEER.*` come from the peer actor. */
@@ -117,6 +125,8 @@ export interface PeerActorInput {
 export interface ReadRoomInput {
   room: string
   appId: string
+  /** Read beside our own create (`publishingWhileReading`): an offer of ours found there is the one being created, kept as it is. */
+  whilePublishing?: boolean
 }
 /** Input of the `publishOffer` actor. */
 export interface PublishOfferInput {
