@@ -50,6 +50,7 @@ const STATE_WORDS: Record<string, string> = {
   joining: 'Looking in the room',
   creatingOffer: 'Preparing the call',
   publishing: 'Opening the room',
+  publishingWhileReading: 'Opening the room',
   pollingAnswer: 'Waiting for someone',
   creatingAnswer: 'Answering',
   publishingAnswer: 'Answering',
