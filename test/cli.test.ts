@@ -33,7 +33,12 @@ describe('signalbox serve + signalbox join', () => {
     // Either side may pass through hangingUp (both hang up at the end of their input, whoever is first).
     const states = (output: ReturnType<typeof signalbox>) =>
       output.json().flatMap((line) => (typeof line['state'] === 'string' && line['state'] !== 'hangingUp' ? [line['state']] : []))
-    expect(states(alice)).toEqual(['idle', 'joining', 'creatingOffer', 'publishing', 'pollingAnswer', 'connecting', 'connected', 'closed'])
+    // The initiator's offer may be ready before its read of the room answers: it then publishes while reading.
+    const initiatorPaths = [
+      ['idle', 'joining', 'creatingOffer', 'publishing', 'pollingAnswer', 'connecting', 'connected', 'closed'],
+      ['idle', 'joining', 'publishingWhileReading', 'pollingAnswer', 'connecting', 'connected', 'closed'],
+    ]
+    expect(initiatorPaths).toContainEqual(states(alice))
     // The answerer's peer may connect before the write of its answer returns: the machine then passes
     // `connecting` inside one step (its eventless transition) and no snapshot, so no printed line, shows it.
     const answererPath = ['idle', 'joining', 'creatingAnswer', 'publishingAnswer', 'connecting', 'connected', 'closed']
