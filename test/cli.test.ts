@@ -41,8 +41,11 @@ describe('signalbox serve + signalbox join', () => {
     expect(initiatorPaths).toContainEqual(states(alice))
     // The answerer's peer may connect before the write of its answer returns: the machine then passes
     // `connecting` inside one step (its eventless transition) and no snapshot, so no printed line, shows it.
-    const answererPath = ['idle', 'joining', 'creatingAnswer', 'publishingAnswer', 'connecting', 'connected', 'closed']
-    expect([answererPath, answererPath.filter((state) => state !== 'connecting')]).toContainEqual(states(bob))
+    // Its own offer too may be ready before its read answered (publishingWhileReading, then answering Alice's).
+    const optional = ['publishingWhileReading', 'connecting']
+    expect(states(bob).filter((state) => !optional.includes(state))).toEqual(['idle', 'joining', 'creatingAnswer', 'publishingAnswer', 'connected', 'closed'])
+    const passedThrough = states(bob).filter((state) => optional.includes(state))
+    expect(optional.filter((state) => passedThrough.includes(state))).toEqual(passedThrough)
     for (const line of alice.json()) expect(line['ms']).toEqual(expect.any(Number))
 
     serve.child.kill('SIGTERM')
