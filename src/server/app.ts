@@ -59,6 +59,7 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   const closing = new Subject<void>()
   const limits = contextLimits(options)
   let context: (ServerContext & { backend: BudgetedTable }) | undefined
+  const socketIdleMs = checkMs('socketIdleMs', options.socketIdleMs ?? SOCKET_IDLE_MS)
   const bodyLimit = checkCount('bodyLimit', options.bodyLimit ?? BODY_LIMIT_BYTES, 1024, 64 * 1024 * 1024)
   const app = Fastify({
     logger: false,
@@ -142,8 +143,6 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
   })
 
   registerErrorHandlers(app, log)
-  // Our socket extension (server/socket.ts): a frame holds at most one request body.
-  if (options.extensions !== false) void app.register(websocket, { options: { maxPayload: bodyLimit + SOCKET_FRAME_OVERHEAD_BYTES } })
   if (options.webRoot !== undefined) registerWebRoutes(app, options.webRoot)
 
   void app.register(async (root) => {
@@ -160,7 +159,12 @@ export function createServerApp(options: ServerOptions = {}): FastifyInstance {
           registerWatchRoute(api, ready)
           registerReadRoute(api, ready)
           registerOneRequestWrites(api, ready)
-          registerSocketRoute(api, { inject: (request) => app.inject(request), idleMs: checkMs('socketIdleMs', options.socketIdleMs ?? SOCKET_IDLE_MS) })
+          // Our socket extension (server/socket.ts), in its own scope: the WebSocket plugin's hooks run on its route only.
+          await api.register(async (scope) => {
+            // A frame holds at most one request body.
+            await scope.register(websocket, { options: { maxPayload: bodyLimit + SOCKET_FRAME_OVERHEAD_BYTES } })
+            registerSocketRoute(scope, { inject: (request) => app.inject(request), idleMs: socketIdleMs })
+          })
         }
       },
       { prefix: API_PREFIX },
