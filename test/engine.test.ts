@@ -114,6 +114,7 @@ describe('createSignaling', () => {
       [{ answerTimeoutMs: 0 }, 'answerTimeoutMs'],
       [{ connectTimeoutMs: Number.POSITIVE_INFINITY }, 'connectTimeoutMs'],
       [{ signalTimeoutMs: '5s' }, 'signalTimeoutMs'],
+      [{ drainTimeoutMs: 0 }, 'drainTimeoutMs'],
       [{ pollIntervalMs: -2000 }, 'pollIntervalMs'],
       [{ storeRetries: 2.5 }, 'storeRetries'],
       [{ answerTimeoutMs: 13 * 60 * 60 * 1000 }, 'answerTimeoutMs'],

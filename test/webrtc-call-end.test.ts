@@ -15,6 +15,8 @@ const { MediaStream: WrtcMediaStream } = wrtc as unknown as { MediaStream: new (
 /** Messages of a bulk send before hanging up, and the size of each, in bytes: enough to fill the channel's buffer. */
 const BULK_MESSAGES = 64
 const BULK_MESSAGE_BYTES = 16 * 1024
+/** The hang-up's drain deadline in these tests, in ms: far beyond any load (the default, 2 s, bounds a user's wait). */
+const TEST_DRAIN_TIMEOUT_MS = 120_000
 
 /** A store whose creates land at once but answer only once `open()` is called: its owner stays in publishingAnswer. */
 function slowAcknowledging(inner: SignalStore) {
@@ -43,7 +45,8 @@ function callPair(room: string, bobStore?: SignalStore) {
   const store = new MemoryStore()
   const received: string[] = []
   const bobPeers: SimplePeerInstance[] = []
-  const alice = createSignaling({ store, wrtc }).join(room)
+  // What a hang-up delivers must not depend on how fast a loaded machine moves 1 MiB: no drain deadline in reach.
+  const alice = createSignaling({ store, wrtc, drainTimeoutMs: TEST_DRAIN_TIMEOUT_MS }).join(room)
   const bob = createSignaling({ store: bobStore ?? store.client(), wrtc }).join(room, {
     onPeer: (peer) => {
       bobPeers.push(peer)

@@ -55,6 +55,8 @@ export interface SignalingOptions<TPeer extends PeerLike = SimplePeerInstance> {
   answerTimeoutMs?: number
   /** How long the peers may take to connect after the exchange, in ms. Default 30000. */
   connectTimeoutMs?: number
+  /** How long a hang-up waits for the data channel to deliver what was sent and the other side to close, in ms. Default 2000. */
+  drainTimeoutMs?: number
   /** Retries of a store call that failed transiently. Default 3. */
   storeRetries?: number
   /** First retry backoff, in ms, doubling. Default 250. */
@@ -79,6 +81,7 @@ export const signalingOptionsSchema = v.looseObject(
     signalTimeoutMs: v.optional(msSchema('signalTimeoutMs', 1, MAX_TIMEOUT_MS)),
     answerTimeoutMs: v.optional(msSchema('answerTimeoutMs', 1, MAX_TIMEOUT_MS)),
     connectTimeoutMs: v.optional(msSchema('connectTimeoutMs', 1, MAX_TIMEOUT_MS)),
+    drainTimeoutMs: v.optional(msSchema('drainTimeoutMs', 1, MAX_TIMEOUT_MS)),
     secret: v.optional(secretSchema),
     trickle: v.optional(v.boolean('Invalid trickle: pass true or false.')),
     store: v.optional(
@@ -97,5 +100,6 @@ export function machineInputFrom(options: unknown): Omit<SignalingInput, 'room'>
   if (checked.signalTimeoutMs !== undefined) input.signalTimeoutMs = checked.signalTimeoutMs
   if (checked.answerTimeoutMs !== undefined) input.answerTimeoutMs = checked.answerTimeoutMs
   if (checked.connectTimeoutMs !== undefined) input.connectTimeoutMs = checked.connectTimeoutMs
+  if (checked.drainTimeoutMs !== undefined) input.drainTimeoutMs = checked.drainTimeoutMs
   return input
 }
