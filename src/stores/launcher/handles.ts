@@ -39,7 +39,7 @@ export class LauncherHandles {
   ) {}
 
   /** A data-id handle naming the record at `address`, whether or not it exists. */
-  async dataId(address: string, signal?: AbortSignal): Promise<number> {
+  private async dataId(address: string, signal?: AbortSignal): Promise<number> {
     const { handleId } = await this.client.json<{ handleId: number }>('POST', LAUNCHER_ROUTES.dataId, {
       auth: true,
       body: { name: await nameOf(address), typeTag: this.typeTag },

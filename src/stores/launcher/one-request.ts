@@ -14,6 +14,11 @@ import { responseError, type LauncherClient } from './client.js'
 import { nameOf } from './handles.js'
 import { isUnofferedExtension } from './watch.js'
 
+/** The header that gives a written record its lifetime, in ms. */
+export function ttlHeader(ttlMs: number): Record<string, string> {
+  return { [TTL_HEADER]: String(Math.round(ttlMs)) }
+}
+
 /** What a one-request write answers. */
 export interface DirectWriteAnswer {
   created?: boolean
@@ -77,7 +82,7 @@ export class OneRequestCalls {
     const path = LAUNCHER_ROUTES[route]
     const name = await nameOf(address)
     const body = data === null ? { name, typeTag: this.typeTag } : { name, typeTag: this.typeTag, cipherOpts: null, data: data.data }
-    const headers: Record<string, string> = data === null ? {} : { [TTL_HEADER]: String(Math.round(data.ttlMs)) }
+    const headers = data === null ? {} : ttlHeader(data.ttlMs)
     const response = await this.client.request('POST', path, { auth: true, body, headers, answerErrors: true, signal })
     if (response.ok) {
       this.writeOffered = true

@@ -16,15 +16,15 @@
  */
 import type { Observable } from 'rxjs'
 import { SignalingError } from '../../errors.js'
-import { DEFAULT_LAUNCHER_URL, LAUNCHER_ROUTES, launcherPath, TTL_HEADER, UNVERSIONED_TYPE_TAG, WATCH_WAIT_MS, type LauncherApp } from '../../launcher/api.js'
+import { DEFAULT_LAUNCHER_URL, LAUNCHER_ROUTES, launcherPath, UNVERSIONED_TYPE_TAG, WATCH_WAIT_MS, type LauncherApp } from '../../launcher/api.js'
 import { bytesToBase64 } from '../../protocol/base64.js'
 import { DEFAULT_APP_ID } from '../../protocol/addresses.js'
 import { checkMs } from '../../validate.js'
 import { checkAddress, checkCallOptions, checkWrite, type SignalStore, type StoreCallOptions, type StoreWatchOptions, type StoreWriteOptions } from '../store.js'
-import { LauncherClient, normaliseUrl, REQUEST_TIMEOUT_MS, responseError } from './client.js'
-import { LauncherHandles, nameOf } from './handles.js'
+import { LauncherClient, normaliseUrl, REQUEST_TIMEOUT_MS } from './client.js'
+import { LauncherHandles } from './handles.js'
 import { storeTransport, type SocketTransport, type WebSocketConstructor } from './socket-fetch.js'
-import { OneRequestCalls } from './one-request.js'
+import { OneRequestCalls, ttlHeader } from './one-request.js'
 import { watchRecord } from './watch.js'
 
 /** Options of {@link SafeLauncherStore}; all optional. */
@@ -185,4 +185,3 @@ export class SafeLauncherStore implements SignalStore {
   }
 }
 
-const ttlHeader = (ttlMs: number): Record<string, string> => ({ [TTL_HEADER]: String(Math.round(ttlMs)) })
