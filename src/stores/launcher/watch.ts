@@ -45,8 +45,11 @@ export function watchRecord(address: string, options: WatchRecordOptions): Obser
     let since: number | undefined = options.waitForRecord === true ? 0 : undefined
     const unoffered = () => new SignalingError('ERR_STORE_REJECTED', `${client.base} offers no push read: polling instead.`)
 
+    // The record's name, hashed once for every long poll of this watch.
+    const name = nameOf(address)
+    name.catch(() => {})
     const longPoll = async (): Promise<WatchAnswer> => {
-      const query = new URLSearchParams({ name: await nameOf(address), typeTag: String(options.typeTag), timeoutMs: String(options.waitMs) })
+      const query = new URLSearchParams({ name: await name, typeTag: String(options.typeTag), timeoutMs: String(options.waitMs) })
       if (since !== undefined) query.set('since', String(since))
       const path = launcherPath(LAUNCHER_ROUTES.watchByName, {}, query)
       const response = await client.request('GET', path, {
