@@ -12,6 +12,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import * as v from 'valibot'
 import type { WebSocket } from 'ws'
 import { API_PREFIX } from '../launcher/api.js'
+import { LauncherError } from '../launcher/errors.js'
 import {
   MAX_SOCKET_REQUESTS_IN_FLIGHT,
   SOCKET_CLOSE_CODES,
@@ -109,14 +110,18 @@ async function answer(frame: SocketRequest, inject: SocketRouteOptions['inject']
     return { id: frame.id, status: response.statusCode, body: response.body, ...(typeof contentType === 'string' ? { contentType } : {}) }
   } catch {
     // Cancelled (its answer is dropped) or the server closing.
-    return { id: frame.id, status: 503, contentType: 'application/json', body: JSON.stringify({ errorCode: 503, description: 'The server is closing: retry' }) }
+    return errorAnswer(frame.id, new LauncherError(503, 503, 'The server is closing: retry'))
   }
 }
 
-/** The answer to a request past the socket's in-flight limit, in the Launcher's error shape. */
+/** The answer to a request past the socket's in-flight limit. */
 function tooMany(id: number, limit: number): SocketAnswer {
-  const description = `Too many requests in flight on this socket (limit ${limit}): wait for answers before sending more`
-  return { id, status: 429, contentType: 'application/json', body: JSON.stringify({ errorCode: 429, description }) }
+  return errorAnswer(id, new LauncherError(429, 429, `Too many requests in flight on this socket (limit ${limit}): wait for answers before sending more`))
+}
+
+/** `error` as an answer frame, in the Launcher's error shape (as the routes answer it over HTTP). */
+function errorAnswer(id: number, error: LauncherError): SocketAnswer {
+  return { id, status: error.status, contentType: 'application/json', body: JSON.stringify(error.toBody()) }
 }
 
 /** Sends an answer, or closes a socket whose client has stopped reading. */
