@@ -58,10 +58,8 @@ export class SocketTransport {
   /** The socket once open, until it closes. */
   private current: OpenSocket | null = null
   private everOpened = false
-  /** No socket at all (the server refused the first one), or none until this time (Date.now(), ms). */
-  private refused = false
-  private retryAt = 0
-  private closed = false
+  /** No socket until this time (Date.now(), ms): after a failed reopening; for ever once the server refused the first, or once closed. */
+  private noSocketUntil = 0
   /** Counts sockets opened: a late event of an older one changes nothing. */
   private generation = 0
 
@@ -77,7 +75,8 @@ export class SocketTransport {
     const carried = url.startsWith(this.options.base) && (init.body === undefined || typeof init.body === 'string')
     if (!carried || Object.keys(headers ?? {}).some((name) => !FORWARDED.has(name.toLowerCase()))) return this.options.fetch(input, init)
     const socket = this.current
-    if (socket === null) {
+    // Opening, or closing (its close event not yet handled): over HTTP, rather than wait or fail.
+    if (socket === null || !socket.isOpen) {
       void this.connect()
       return this.options.fetch(input, init)
     }
@@ -94,7 +93,7 @@ export class SocketTransport {
 
   /** Closes the socket (requests in flight fail); later requests go over HTTP. */
   close(): void {
-    this.closed = true
+    this.noSocketUntil = Number.POSITIVE_INFINITY
     this.generation++
     const socket = this.socket
     this.socket = null
@@ -104,7 +103,7 @@ export class SocketTransport {
 
   /** The open socket, opening one when there is none; null while requests go over HTTP. */
   private connect(): Promise<OpenSocket | null> {
-    if (this.closed || this.refused || Date.now() < this.retryAt) return Promise.resolve(null)
+    if (Date.now() < this.noSocketUntil) return Promise.resolve(null)
     this.socket ??= this.open(++this.generation)
     return this.socket
   }
@@ -116,7 +115,7 @@ export class SocketTransport {
       try {
         socket = new this.options.WebSocket(socketUrl(this.options.base))
       } catch {
-        this.refused = true
+        this.noSocketUntil = Number.POSITIVE_INFINITY
         resolve(null)
         return
       }
@@ -127,8 +126,7 @@ export class SocketTransport {
         clearTimeout(timer)
         if (current()) this.socket = null
         // A server that never took a socket has no such extension (a Launcher): HTTP from now on.
-        if (this.everOpened) this.retryAt = Date.now() + SOCKET_RETRY_MS
-        else this.refused = true
+        this.noSocketUntil = this.everOpened ? Date.now() + SOCKET_RETRY_MS : Number.POSITIVE_INFINITY
         socket.close()
         resolve(null)
       }
@@ -174,13 +172,20 @@ class OpenSocket {
     })
   }
 
+  /** Whether requests can be sent (its close not begun). */
+  get isOpen(): boolean {
+    return this.socket.readyState === OPEN
+  }
+
   request(frame: SocketRequest, signal: AbortSignal | undefined): Promise<Response> {
     const id = this.nextId++
     return new Promise<Response>((resolve, reject) => {
-      if (this.socket.readyState !== OPEN) return reject(new TypeError('The socket to the server is closed'))
+      // As fetch: an aborted signal rejects with its reason, sending nothing.
+      if (signal?.aborted) return reject(signal.reason)
+      if (!this.isOpen) return reject(new TypeError('The socket to the server is closed'))
       const onAbort = (): void => {
         if (!this.pending.delete(id)) return
-        if (this.socket.readyState === OPEN) this.socket.send(JSON.stringify({ id, cancel: true }))
+        if (this.isOpen) this.socket.send(JSON.stringify({ id, cancel: true }))
         reject(signal!.reason)
       }
       const done = (): void => signal?.removeEventListener('abort', onAbort)
