@@ -11,7 +11,7 @@
 import { build, type Metafile } from 'esbuild'
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { relative } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url))
@@ -21,16 +21,18 @@ const PRELOAD_ANCHOR = '<meta charset="utf-8">'
 
 /**
  * The files app.js needs before it runs: its static imports and theirs, as
- * paths relative to `outdir` (`chunks/chunk-….js`), in a stable order.
+ * paths relative to `outdir` (`chunks/chunk-….js`), in a stable order. The
+ * metafile's paths are esbuild's, relative to the working directory (or absolute).
  * Dynamic imports (the panel, the room of many, the inspector) are left out: they stay lazy.
  */
 export function staticImportsOf(metafile: Metafile, outdir: string, entry = 'app.js'): string[] {
-  const outputs = new Map(Object.entries(metafile.outputs).map(([path, output]) => [relative(outdir, path).replaceAll('\\', '/'), output]))
+  const inOutdir = (path: string): string => relative(outdir, resolve(path)).replaceAll('\\', '/')
+  const outputs = new Map(Object.entries(metafile.outputs).map(([path, output]) => [inOutdir(path), output]))
   const seen = new Set<string>()
   const visit = (file: string): void => {
     for (const { path, kind } of outputs.get(file)?.imports ?? []) {
       if (kind !== 'import-statement') continue
-      const dependency = relative(outdir, path).replaceAll('\\', '/')
+      const dependency = inOutdir(path)
       if (seen.has(dependency)) continue
       seen.add(dependency)
       visit(dependency)
@@ -71,10 +73,8 @@ export async function buildWeb(outdir: string = WEB_DIST): Promise<void> {
     alias: { 'simple-peer': 'simple-peer/simplepeer.min.js' },
     logLevel: 'warning',
   })
-  // esbuild names outputs relative to its working directory: resolve them against it.
-  const absolute: Metafile = { ...metafile, outputs: Object.fromEntries(Object.entries(metafile.outputs).map(([path, output]) => [fileURLToPath(new URL(path, `file://${process.cwd()}/`)), output])) }
   const html = await readFile(fileURLToPath(new URL('../web/index.html', import.meta.url)), 'utf8')
-  await writeFile(`${outdir}index.html`, withModulePreloads(html, staticImportsOf(absolute, outdir)))
+  await writeFile(`${outdir}index.html`, withModulePreloads(html, staticImportsOf(metafile, outdir)))
   // elkjs's worker, beside the panel's chunk that starts it (web/panel.ts): the statechart is laid out off the main thread.
   await copyFile(createRequire(import.meta.url).resolve('elkjs/lib/elk-worker.min.js'), `${outdir}chunks/elk-worker.js`)
 }
