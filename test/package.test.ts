@@ -3,7 +3,8 @@
  * project outside the clone (so nothing resolves from the clone's
  * node_modules), and there: publint and attw clean; a strict consumer of every
  * entry type-checks with skipLibCheck false; a browser app bundles with
- * esbuild and Vite with no Node module; the installed `signalbox serve` serves
+ * esbuild and Vite with no Node module and signalbox's own peer, without
+ * simple-peer; the installed `signalbox serve` serves
  * the page; and the bundled apps connect two Chromium pages through it.
  * Slow by nature (a build, a pack, an install): it is the test that proves the package.
  */
@@ -118,8 +119,11 @@ describe('the packed package', () => {
     })
     const inputs = Object.keys(result.metafile.inputs)
     expect(inputs.some((input) => input.includes('node_modules/signalbox/dist/src/index.js'))).toBe(true)
-    expect(inputs.some((input) => input.endsWith('node_modules/simple-peer/simplepeer.min.js'))).toBe(true)
     expect(inputs.filter((input) => NODE_ONLY.test(input))).toEqual([])
+    // The peer in the bundle is signalbox's own: simple-peer (and its Node polyfills) are left out unless asked for.
+    const bundled = Object.values(result.metafile.outputs).flatMap((output) => Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path))
+    expect(bundled.some((input) => input.endsWith('node_modules/signalbox/dist/src/peer/native-peer.js'))).toBe(true)
+    expect(bundled.filter((input) => input.includes('node_modules/simple-peer/'))).toEqual([])
     writeFileSync(join(project, 'esbuild-app', 'dist', 'index.html'), MODULE_INDEX)
   }, STEP_TIMEOUT_MS)
 
@@ -129,7 +133,8 @@ describe('the packed package', () => {
     const chunks = (Array.isArray(output) ? output : [output]).flatMap((result) => ('output' in result ? result.output : []))
     const modules = chunks.flatMap((chunk) => ('moduleIds' in chunk ? chunk.moduleIds : []))
     expect(modules.some((id) => id.includes('node_modules/signalbox/dist/src/engine/'))).toBe(true)
-    expect(modules.some((id) => id.endsWith('node_modules/simple-peer/simplepeer.min.js'))).toBe(true)
+    expect(modules.some((id) => id.endsWith('node_modules/signalbox/dist/src/peer/native-peer.js'))).toBe(true)
+    expect(modules.filter((id) => id.includes('node_modules/simple-peer/'))).toEqual([])
     expect(modules.filter((id) => NODE_ONLY.test(id))).toEqual([])
   }, STEP_TIMEOUT_MS)
 })

@@ -12,7 +12,8 @@ import { provideRoom } from '../actors/room/provide.js'
 import { SignalingError } from '../errors.js'
 import { roomMachine } from '../machines/room.machine.js'
 import { DEFAULT_MAX_PEERS, MAX_ROOM_PEERS } from '../machines/room.types.js'
-import { createSimplePeerFactory, type PeerFactory, type PeerLike, type SimplePeerInstance } from '../peer/simple-peer.js'
+import { createPeerFactory } from '../peer/factory.js'
+import type { PeerFactory, PeerLike, SimplePeerInstance } from '../peer/types.js'
 import { pairRoomName, validateRoomName } from '../protocol/addresses.js'
 import { MemoryStore } from '../stores/memory.js'
 import { checkCount } from '../validate.js'
@@ -87,7 +88,7 @@ export function joinRoom<TPeer extends PeerLike = SimplePeerInstance>(room: stri
   const store = options.store ?? new MemoryStore(options.clock === undefined ? {} : { clock: options.clock })
   const createPeer =
     options.createPeer ??
-    (createSimplePeerFactory({
+    (createPeerFactory({
       ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc }),
       ...(options.iceServers === undefined ? {} : { iceServers: options.iceServers }),
     }) as unknown as PeerFactory<TPeer>)

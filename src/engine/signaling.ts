@@ -9,7 +9,8 @@ import { signalingMachine } from '../machines/signaling.machine.js'
 import { SignalingError, toSignalingError } from '../errors.js'
 import { provideSignaling } from '../actors/provide.js'
 import type { PeerConnectedEvent } from '../actors/peer.js'
-import { createSimplePeerFactory, type PeerFactory, type PeerLike, type SimplePeerInstance } from '../peer/simple-peer.js'
+import { createPeerFactory } from '../peer/factory.js'
+import type { PeerFactory, PeerLike, SimplePeerInstance } from '../peer/types.js'
 import { validateRoomName } from '../protocol/addresses.js'
 import { MemoryStore } from '../stores/memory.js'
 import type { SignalStore } from '../stores/store.js'
@@ -86,11 +87,11 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
   const store = options.store ?? new MemoryStore(options.clock === undefined ? {} : { clock: options.clock })
   // A store whose lost create answers the winner: an offer ready before the room's read is published at once.
   const input = { ...checked, publishWhileReading: typeof (store as SignalStore).createOrRead === 'function' }
-  // Trickle ICE: on by default with our own simple-peer factory; a custom factory's peers trickle only when told so.
+  // Trickle ICE: on by default with our own peer factory; a custom factory's peers trickle only when told so.
   const trickle = options.trickle ?? options.createPeer === undefined
   const createPeer =
     options.createPeer ??
-    (createSimplePeerFactory({
+    (createPeerFactory({
       trickle,
       ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc }),
       ...(options.iceServers === undefined ? {} : { iceServers: options.iceServers }),

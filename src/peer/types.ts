@@ -102,3 +102,27 @@ export interface SimplePeerInstance extends PeerLike {
   off<TEvent extends keyof SimplePeerEvents>(event: TEvent, listener: SimplePeerEvents[TEvent]): this
   removeListener<TEvent extends keyof SimplePeerEvents>(event: TEvent, listener: SimplePeerEvents[TEvent]): this
 }
+
+/** What a {@link PeerFactory} is asked for. */
+export interface PeerFactoryOptions {
+  /** True for the side that makes the offer. */
+  initiator: boolean
+  /** Local media to send (camera, microphone); none for data only. */
+  stream?: MediaStream | undefined
+}
+
+/** Makes one peer per call attempt. */
+export type PeerFactory<TPeer extends PeerLike = PeerLike> = (options: PeerFactoryOptions) => TPeer
+
+/** Options of the peer factories (`createPeerFactory`, `createSimplePeerFactory`). */
+export interface SimplePeerFactoryOptions {
+  /** The WebRTC implementation; required in Node (`import wrtc from '@roamhq/wrtc'`), the browser's own otherwise. */
+  wrtc?: WrtcImplementation | undefined
+  /** STUN and TURN servers. Default: none (host candidates only, enough on one machine or one LAN). */
+  iceServers?: RTCIceServer[]
+  /** Trickle ICE: signal the description at once and each candidate after it. Default false (the seed's: one description once gathering is complete). */
+  trickle?: boolean
+  /** Further peer options (simple-peer's names); `initiator`, `trickle` and `stream` are set by signalbox. */
+  peerOptions?: SimplePeerOptions
+}
+
