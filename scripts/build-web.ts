@@ -1,7 +1,7 @@
 /**
  * Bundles the browser page (web/) into web/dist/ with esbuild: the library
- * as it is, with simple-peer's own browser build (which carries the Node
- * polyfills simple-peer needs). ES modules with code splitting, so what only
+ * as it is, with signalbox's own peer (no simple-peer, no Node polyfills).
+ * ES modules with code splitting, so what only
  * the statechart panel (elkjs) or the inspector needs is a chunk loaded later
  * (web/dist/chunks/), with elkjs's worker beside them (chunks/elk-worker.js).
  * The chunks app.js imports statically are named in index.html as
@@ -70,7 +70,6 @@ export async function buildWeb(outdir: string = WEB_DIST): Promise<void> {
     sourcemap: true,
     minify: true,
     metafile: true,
-    alias: { 'simple-peer': 'simple-peer/simplepeer.min.js' },
     logLevel: 'warning',
   })
   const html = await readFile(fileURLToPath(new URL('../web/index.html', import.meta.url)), 'utf8')

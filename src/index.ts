@@ -88,7 +88,6 @@ export { BUSY_REFRESH_MS, BUSY_TTL_MS } from './actors/hold-room.js'
 export { type PeerConnectedEvent } from './actors/peer.js'
 export {
   createSimplePeerFactory,
-  peerError,
   type PeerFactory,
   type PeerFactoryOptions,
   type PeerLike,
@@ -98,6 +97,9 @@ export {
   type SimplePeerOptions,
   type WrtcImplementation,
 } from './peer/simple-peer.js'
+export { peerError } from './peer/errors.js'
+export { createPeerFactory } from './peer/factory.js'
+export { MAX_BUFFERED_BYTES, NativePeer, type NativePeerOptions } from './peer/native-peer.js'
 export { POLL_INTERVAL_MS, pollForRecord, type PollOptions } from './time/polling.js'
 export {
   answerAddress,

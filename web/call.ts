@@ -8,7 +8,7 @@ import type { AnyActor, InspectionEvent } from 'xstate'
 // lazily loaded room page needs, and the bundler would otherwise load it with the page (web/room.ts).
 import { createSignaling, type SignalingSession, type SignalingSnapshot } from '../src/engine/signaling.js'
 import { SignalingError } from '../src/errors.js'
-import type { SimplePeerInstance } from '../src/peer/simple-peer.js'
+import type { SimplePeerInstance } from '../src/peer/types.js'
 import { roomAddress, validateRoomName } from '../src/protocol/addresses.js'
 import { decodeRecord } from '../src/protocol/records.js'
 import type { SignalStore } from '../src/stores/store.js'

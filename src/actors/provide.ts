@@ -9,7 +9,7 @@
  * @module
  */
 import { signalingMachine } from '../machines/signaling.machine.js'
-import type { PeerLike } from '../peer/simple-peer.js'
+import type { PeerLike } from '../peer/types.js'
 import { holdRoomActor, type BusyTiming } from './hold-room.js'
 import { createParticipant, type SignalingDeps } from './participant.js'
 import { peerActor } from './peer.js'

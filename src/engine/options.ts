@@ -9,7 +9,7 @@ import type { ActorOptions } from 'xstate'
 import * as v from 'valibot'
 import type { signalingMachine } from '../machines/signaling.machine.js'
 import type { SignalingInput } from '../machines/signaling.types.js'
-import type { PeerFactory, PeerLike, SimplePeerFactoryOptions, SimplePeerInstance } from '../peer/simple-peer.js'
+import type { PeerFactory, PeerLike, SimplePeerFactoryOptions, SimplePeerInstance } from '../peer/types.js'
 import { MAX_APP_ID_LENGTH } from '../protocol/addresses.js'
 import { secretSchema } from '../protocol/sealing.js'
 import { isSignalStore, type SignalStore } from '../stores/store.js'
@@ -32,7 +32,7 @@ export interface SignalingOptions<TPeer extends PeerLike = SimplePeerInstance> {
   wrtc?: SimplePeerFactoryOptions['wrtc']
   /** STUN and TURN servers for the peers. Default: none. */
   iceServers?: RTCIceServer[]
-  /** Makes peers instead of simple-peer (then `wrtc` and `iceServers` are unused); `signalbox/testing` has a fake. */
+  /** Makes peers instead of signalbox's own (then `wrtc` and `iceServers` are unused): `createSimplePeerFactory()` for simple-peer's; `signalbox/testing` has a fake. */
   createPeer?: PeerFactory<TPeer>
   /**
    * Trickle ICE through the store (default true with signalbox's own peers): the

@@ -7,7 +7,7 @@
  */
 import type { AnyActorRef, Subscription } from 'xstate'
 import type { PeerConnectedEvent } from '../actors/peer.js'
-import type { PeerLike } from '../peer/simple-peer.js'
+import type { PeerLike } from '../peer/types.js'
 
 /** Called when a peer's connection opens: its id and the connected peer. */
 export type PeerJoinListener<TPeer> = (id: string, peer: TPeer) => void

@@ -12,7 +12,7 @@
 import type { AnyActorLogic } from 'xstate'
 import type { signalingMachine } from '../../machines/signaling.machine.js'
 import { SLOT_REFRESH_MS, SLOT_TTL_MS } from '../../machines/room.types.js'
-import type { PeerLike } from '../../peer/simple-peer.js'
+import type { PeerLike } from '../../peer/types.js'
 import type { SignalingDeps } from '../participant.js'
 import { provideSignaling, type ProvidedSignaling } from '../provide.js'
 

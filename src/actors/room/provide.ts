@@ -8,7 +8,7 @@
  * @module
  */
 import { roomMachine } from '../../machines/room.machine.js'
-import type { PeerLike } from '../../peer/simple-peer.js'
+import type { PeerLike } from '../../peer/types.js'
 import { createParticipant, type SignalingDeps } from '../participant.js'
 import { claimSlotActor } from './claim-slot.js'
 import { holdSlotActor } from './hold-slot.js'
