@@ -19,7 +19,7 @@ export const BENCH_PATH = '/__bench/'
 export const BENCH_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>signalbox bench</title></head>
 <body><script type="module" src="${BENCH_PATH}bench.js"></script></body></html>`
 
-/** Bundles page-entry.ts for the browser (signalbox from src/, simple-peer's and PeerJS's browser builds). */
+/** Bundles page-entry.ts for the browser (signalbox from src/ with its own peer, PeerJS's browser build). */
 export async function bundleBenchPage(): Promise<string> {
   const result = await build({
     entryPoints: [fileURLToPath(new URL('page-entry.ts', import.meta.url))],
@@ -29,7 +29,6 @@ export async function bundleBenchPage(): Promise<string> {
     platform: 'browser',
     target: 'es2022',
     minify: true,
-    alias: { 'simple-peer': 'simple-peer/simplepeer.min.js' },
     logLevel: 'warning',
   })
   return result.outputFiles[0]!.text

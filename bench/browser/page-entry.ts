@@ -1,7 +1,7 @@
 /**
  * The in-page half of the browser bench's one-page rows, bundled by esbuild
- * (signalbox from src/index.ts with simple-peer's browser build, PeerJS 1.5 from
- * its dist build) and run in headless Chromium. Each function times, with the
+ * (signalbox from src/index.ts with its own peer, PeerJS 1.5 from its dist
+ * build) and run in headless Chromium. Each function times, with the
  * page's clock, one handshake between two peers in this page: from the moment
  * before the first store or Peer object is made until both sides' data channels
  * are open. Each one gives up after `timeoutMs` (rejecting) and always closes
