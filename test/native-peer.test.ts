@@ -125,7 +125,8 @@ describe('NativePeer data', () => {
     await new Promise((resolve) => setTimeout(resolve, 50))
     const heard: string[] = []
     b.on('data', (data: Uint8Array) => heard.push(new TextDecoder().decode(data)))
-    while (heard.length < 3) await new Promise((resolve) => setTimeout(resolve, 5))
+    // They were held: the next turn hands them on, in order.
+    await new Promise((resolve) => setTimeout(resolve, 0))
     expect(heard).toEqual(['one', 'two', 'three'])
     a.destroy()
     b.destroy()
