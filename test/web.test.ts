@@ -125,6 +125,15 @@ describe.runIf(available)('the browser page', () => {
     await alice.screenshot({ path: `${RESULTS}waiting-1280.png` })
     const bob = await open('room=video-call', 360)
     await Promise.all([state(alice, 'connected'), state(bob, 'connected')])
+    // Each trickled candidate is a signal too: the log says our offer, or our answer, is ready once per call.
+    const readyLines = (page: Page) =>
+      page.evaluate(() => {
+        const text = document.querySelector('[data-testid=event-log]')?.textContent ?? ''
+        return { offer: text.split('our offer is ready').length - 1, answer: text.split('our answer is ready').length - 1 }
+      })
+    expect(await readyLines(alice)).toEqual({ offer: 1, answer: 0 })
+    expect((await readyLines(bob)).answer).toBe(1)
+    expect((await readyLines(bob)).offer).toBeLessThanOrEqual(1)
     // The page joins first and draws after: Bob's statechart panel is only fetched once his call is connected.
     await bob.waitForSelector('#statechart svg')
     const bobStart = await startTimes(bob, 'connected')

@@ -29,6 +29,8 @@ export class EventLog {
   private readonly enteredAt = new Map<string, number>()
   /** How many people the room held at its last line (a room of many); undefined until a place is taken. */
   private roomCount: number | undefined
+  /** The lines said once per call (our offer or answer being ready), until the next Join or Retry. */
+  private readonly said = new Set<string>()
   /** Lines written since the last frame, not yet in the list. */
   private readonly pending: Array<{ at: number; words: string; raw: string }> = []
 
@@ -90,6 +92,7 @@ export class EventLog {
 
   private words(event: LoggedEvent): string | undefined {
     const type = event.type
+    if (type === 'JOIN' || type === 'RETRY') this.said.clear()
     if (type === 'JOIN') return `asked to join room “${event.room ?? ''}”`
     if (type === 'HANGUP') return 'hung up'
     if (type === 'RETRY') return 'trying again'
@@ -97,7 +100,10 @@ export class EventLog {
       return event.output == null ? `read the room: nobody there, so we offer${this.since('joining')}` : `read the room: an offer is waiting, so we answer${this.since('joining')}`
     }
     if (type === 'PEER.SIGNAL') {
+      // With trickle each new candidate is a signal too: the description is ready once per call.
       const what = this.state === 'creatingAnswer' ? 'our answer is ready' : 'our offer is ready'
+      if (this.said.has(what)) return undefined
+      this.said.add(what)
       return `${what}${this.since(this.state === 'creatingAnswer' ? 'creatingAnswer' : 'joining')}`
     }
     if (type === 'xstate.done.actor.publishOffer') return `offer stored in the room${this.since('publishing')}; waiting for someone to answer`
