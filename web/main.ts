@@ -23,6 +23,11 @@ const MAX_PEOPLE = 8
 const PANEL_WAIT_MS = 2_000
 /** The longest the panel waits for the browser to be idle once it may be drawn, in ms. */
 const PANEL_IDLE_TIMEOUT_MS = 300
+/**
+ * How long after a call or room settles the panel starts loading, in ms: its layout takes seconds of CPU, and
+ * when both people are on one machine (two tabs, a demo) the other side may still be finishing its handshake.
+ */
+const PANEL_AFTER_SETTLE_MS = 500
 
 const params = new URLSearchParams(location.search)
 const dataOnly = params.get('media') === '0'
@@ -70,7 +75,7 @@ const shared = {
   // A room of many gives its actor once its pairs have connected (or it gave up waiting): time to draw.
   onActor: (actor: AnyActor | undefined) => {
     showActor(actor)
-    requestPanel()
+    requestPanelAfterSettling()
   },
 }
 // A call gives its actor as it starts: the panel is drawn once the call is made or over (join()), or has waited for someone a while.
@@ -84,7 +89,7 @@ function join(): void {
   const maxPeers = Number(ui.peers.value)
   ui.videos.classList.toggle('room', maxPeers > MIN_PEOPLE)
   // The call's promise settles once it is connected, has failed or has ended: then the page draws.
-  if (maxPeers <= MIN_PEOPLE) return void call.join(room, secret).then(requestPanel)
+  if (maxPeers <= MIN_PEOPLE) return void call.join(room, secret).then(requestPanelAfterSettling)
   roomCall ??= import('./room.js').then(({ RoomCall }) => new RoomCall(shared))
   void roomCall.then((controller) => controller.join(room, secret, maxPeers))
 }
@@ -102,6 +107,10 @@ function requestPanel(): void {
   panelRequested = true
   if ('requestIdleCallback' in window) requestIdleCallback(loadPanel, { timeout: PANEL_IDLE_TIMEOUT_MS })
   else setTimeout(loadPanel, PANEL_IDLE_TIMEOUT_MS)
+}
+/** Loads the panel {@link PANEL_AFTER_SETTLE_MS} after a call or room settled. */
+function requestPanelAfterSettling(): void {
+  if (!panelRequested) setTimeout(requestPanel, PANEL_AFTER_SETTLE_MS)
 }
 /** Draws the panel when `actor`, a call, has waited for someone to answer for {@link PANEL_WAIT_MS}. */
 function drawWhileWaiting(actor: AnyActor): void {
