@@ -64,6 +64,24 @@ describe('SafeLauncherStore honours the signal of a call', () => {
     expect((await outcomes).map((outcome) => (outcome.status === 'rejected' ? outcome.reason : outcome.status))).toEqual([reason, reason, reason])
     await store.close()
   })
+
+  it('close stops every request in flight (more than ten) with ERR_STORE_CLOSED, and Node warns of no listener leak', async () => {
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.name)
+    process.on('warning', onWarning)
+    const store = new SafeLauncherStore({ url: 'http://127.0.0.1:9/0.5/', fetch: hangingFetch, requestTimeoutMs: 3_600_000, authoriseNow: false })
+    const REQUESTS_IN_FLIGHT = 16
+    // Reads: each goes at once, without waiting for a token, so all are requests in flight together.
+    const calls = Array.from({ length: REQUESTS_IN_FLIGHT }, (_, index) => store.read(`room-${index}`))
+    const outcomes = Promise.allSettled(calls)
+    await settle()
+    await store.close()
+    const codes = (await outcomes).map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as { code?: string }).code : outcome.status))
+    expect(codes).toEqual(Array.from({ length: REQUESTS_IN_FLIGHT }, () => 'ERR_STORE_CLOSED'))
+    await settle()
+    process.off('warning', onWarning)
+    expect(warnings).not.toContain('MaxListenersExceededWarning')
+  })
 })
 
 describe('SafeLauncherStore: one request per write, the winner in a lost create, the token at construction', () => {

@@ -51,6 +51,8 @@ export class LauncherClient {
   /** The API's base URL. */
   readonly base: string
   private readonly closing = new AbortController()
+  /** What stops as the client closes: each request under way and each watch. */
+  private readonly closeCallbacks = new Set<() => void>()
   private token: Promise<string> | null = null
   /** The token once its authorisation has answered; null before, and once it is dropped. */
   private tokenInHand: string | null = null
@@ -60,9 +62,19 @@ export class LauncherClient {
     this.base = options.base
   }
 
-  /** Aborts when the client closes. */
-  get closedSignal(): AbortSignal {
-    return this.closing.signal
+  /**
+   * Calls `stop` once when the client closes (at once if it has); returns the
+   * function that cancels that. The client holds these itself, rather than
+   * each request or watch listening on one signal, of which Node warns past
+   * ten listeners.
+   */
+  onClose(stop: () => void): () => void {
+    if (this.closing.signal.aborted) {
+      stop()
+      return () => {}
+    }
+    this.closeCallbacks.add(stop)
+    return () => this.closeCallbacks.delete(stop)
   }
 
   /** Throws `ERR_STORE_CLOSED` once closed. */
@@ -96,7 +108,8 @@ export class LauncherClient {
     if (withToken !== null) headers['authorization'] = bearer(withToken)
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs
     // Held here until the request settles, so its timer fires whatever the garbage collector does.
-    const deadline = new RequestDeadline(timeoutMs, [this.closing.signal, options.signal])
+    const deadline = new RequestDeadline(timeoutMs, [options.signal])
+    const stopOnClose = this.onClose(() => deadline.abort())
     const what = `${method} ${path}`
     let response: Response
     try {
@@ -125,6 +138,7 @@ export class LauncherClient {
       throw new SignalingError('ERR_STORE_UNAVAILABLE', `The SAFE Launcher API at ${this.base} did not answer ${what} (${reason}): check that it is running, then retry.`, { cause: error })
     } finally {
       deadline.settle()
+      stopOnClose()
     }
     if (response.ok || options.answerErrors === true) return response
     throw await responseError(method, path, response)
@@ -134,6 +148,8 @@ export class LauncherClient {
   async close(): Promise<void> {
     if (this.closing.signal.aborted) return
     this.closing.abort()
+    for (const stop of [...this.closeCallbacks]) stop()
+    this.closeCallbacks.clear()
     const token = this.token
     this.dropToken()
     if (token === null) return

@@ -17,7 +17,7 @@ export const MAX_RECORD_ANSWER_BYTES = MAX_RECORD_BYTES + 4 * 1024
 /** The largest JSON answer without a record (a token, a handle, an error), in bytes. */
 export const MAX_JSON_ANSWER_BYTES = 16 * 1024
 
-/** One request's deadline and abort: fires on time, on `closing`, or on the caller's `signal`. */
+/** One request's deadline and abort: fires on time, on the caller's `signal`, or when told (the client closing, a body over its cap). */
 export class RequestDeadline {
   /** Aborts the request (fetch and body read). */
   readonly signal: AbortSignal
@@ -30,7 +30,7 @@ export class RequestDeadline {
 
   /**
    * @param timeoutMs - how long the whole request (headers and body) may take
-   * @param sources - further signals that abort it (the client's closing, the caller's)
+   * @param sources - further signals that abort it (the caller's)
    */
   constructor(timeoutMs: number, sources: (AbortSignal | undefined)[]) {
     this.signal = this.controller.signal
@@ -51,7 +51,7 @@ export class RequestDeadline {
     for (const source of this.sources) source.removeEventListener('abort', this.onAbort)
   }
 
-  /** Aborts the request now (a body over its cap). */
+  /** Aborts the request now (a body over its cap, the client closing). */
   abort(): void {
     this.controller.abort()
   }

@@ -39,8 +39,7 @@ export function watchRecord(address: string, options: WatchRecordOptions): Obser
     // A plain controller held by this subscription (no AbortSignal.any, which the collector may take): it stops on close too.
     const stop = new AbortController()
     const signal = stop.signal
-    const onClose = (): void => stop.abort()
-    client.closedSignal.addEventListener('abort', onClose, { once: true })
+    const stopOnClose = client.onClose(() => stop.abort())
     // Revision 0 is an absent record: asking since 0 waits for one; without since the server answers at once.
     let since: number | undefined = options.waitForRecord === true ? 0 : undefined
     const unoffered = () => new SignalingError('ERR_STORE_REJECTED', `${client.base} offers no push read: polling instead.`)
@@ -91,7 +90,7 @@ export function watchRecord(address: string, options: WatchRecordOptions): Obser
         },
       })
     return () => {
-      client.closedSignal.removeEventListener('abort', onClose)
+      stopOnClose()
       stop.abort()
       subscription.unsubscribe()
     }
