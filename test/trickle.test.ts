@@ -9,7 +9,7 @@ import { createSignaling, MemoryStore, type SignalStore } from '../src/index.js'
 import { answerAddress, roomAddress } from '../src/protocol/addresses.js'
 import { decodeRecord } from '../src/protocol/records.js'
 import { candidatesOf, foldCandidate } from '../src/protocol/trickle.js'
-import { FakePeerNetwork } from '../src/testing/index.js'
+import { FakePeerNetwork, type FakePeer } from '../src/testing/index.js'
 import type { PeerLike } from '../src/peer/simple-peer.js'
 
 const BASE_SDP = (type: string) =>
@@ -235,6 +235,67 @@ describe('glare: both participants start together', () => {
     expect(second.actor.getSnapshot().context.role).toBe('recipient')
     expect(second.actor.getSnapshot().context.attempt).toBe(1)
     await Promise.all([first.hangup(), second.hangup()])
+  })
+
+  /**
+   * A store client whose room reads answer only once this participant's create has gone out, counting the room
+   * reads made to find an offer (before answering one: the check that it still stands, after answering, is not)
+   * and those aborted: the offer is ready (and created) while the first read is under way.
+   */
+  function readsHeldUntilCreate(store: MemoryStore) {
+    const inner = store.client()
+    const counts = { roomReads: 0, aborted: 0 }
+    let answered = false
+    let readAsked!: () => void
+    const asked = new Promise<void>((resolve) => (readAsked = resolve))
+    let createSent!: () => void
+    const sent = new Promise<void>((resolve) => (createSent = resolve))
+    const wrapped: SignalStore = {
+      create: (address, data, options) => {
+        if (address !== roomAddress('held')) answered = true
+        return inner.create(address, data, options)
+      },
+      createOrRead: (address, data, options) => {
+        if (address === roomAddress('held')) createSent()
+        else answered = true
+        return createOrReadOn(inner)(address, data, options)
+      },
+      update: (address, data, options) => inner.update(address, data, options),
+      remove: (address, options) => inner.remove(address, options),
+      read: async (address, options) => {
+        if (address !== roomAddress('held') || answered) return inner.read(address, options)
+        counts.roomReads += 1
+        readAsked()
+        options?.signal?.addEventListener('abort', () => (counts.aborted += 1))
+        await sent
+        return inner.read(address, options)
+      },
+      watch: (address) => inner.watch(address),
+    }
+    return { counts, store: wrapped, asked }
+  }
+
+  /** `network`'s peers, whose signals reach the machine only once `gate` opens (the offer is ready after the read went out). */
+  const signalsAfter = (network: FakePeerNetwork, gate: Promise<void>) => (options: { initiator: boolean }) => {
+    const peer = network.createPeer(options)
+    const on = peer.on.bind(peer) as (event: string, listener: (...args: unknown[]) => void) => FakePeer
+    ;(peer as { on: unknown }).on = (event: string, listener: (...args: unknown[]) => void) =>
+      event === 'signal' ? on(event, (...args) => void gate.then(() => listener(...args))) : on(event, listener)
+    return peer
+  }
+
+  it('reads the room once: the read begun while joining goes on beside the create, first in and second in', async () => {
+    const store = new MemoryStore()
+    const network = new FakePeerNetwork()
+    const first = readsHeldUntilCreate(store)
+    const alice = createSignaling({ store: first.store, createPeer: signalsAfter(network, first.asked) }).join('held')
+    await vi.waitFor(() => expect(alice.actor.getSnapshot().value).toBe('pollingAnswer'))
+    const second = readsHeldUntilCreate(store)
+    const bob = createSignaling({ store: second.store, createPeer: signalsAfter(network, second.asked) }).join('held')
+    await Promise.all([alice.connected, bob.connected])
+    expect(bob.actor.getSnapshot().context.role).toBe('recipient')
+    expect([first.counts, second.counts]).toEqual([{ roomReads: 1, aborted: 0 }, { roomReads: 1, aborted: 0 }])
+    await Promise.all([alice.hangup(), bob.hangup()])
   })
 
   it('keeps its own offer when the read beside its create finds it (the read answers after the create landed)', async () => {

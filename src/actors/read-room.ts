@@ -18,6 +18,8 @@ export function readRoomActor(participant: Participant) {
   const { store, keys, ledger } = participant
   return fromPromise<RoomOffer | null, ReadRoomInput>(async ({ input, signal }) => {
     keys.prepare(input.room, input.appId)
+    // Our offers known before this read: one created since is the offer of this round, created beside the read.
+    const earlierOffers = new Set(participant.ownSelfIds)
     // A RETRY while the last round's records are being released: let that finish first, so it cannot remove this round's offer.
     await ledger.released()
     signal.throwIfAborted()
@@ -26,8 +28,8 @@ export function readRoomActor(participant: Participant) {
     const record = roomRecordOf(participant, data, input.room)
     if (record === null) return null
     if (participant.ownSelfIds.has(record.targetId)) {
-      // Read beside our create: this is the offer being created.
-      if (input.whilePublishing === true) return null
+      // Read beside our create (publishingWhileReading), which landed first: this is the offer being created.
+      if (!earlierOffers.has(record.targetId)) return null
       // Our own earlier offer (a retried create that had landed): take it back and offer again.
       await storeCall(participant, signal, () => store.remove(address, { signal }))
       ledger.forget(address)

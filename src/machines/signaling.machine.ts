@@ -63,19 +63,23 @@ export const signalingMachine = signalingSetup.createMachine({
     },
     joining: {
       description:
-        'Reads the room: a fresh offer makes us the recipient; none makes us the initiator. The initiator peer starts gathering meanwhile, so store latency hides behind ICE; where the store answers a lost create with the winner, an offer ready before the read is published at once.',
+        'Reads the room: a fresh offer makes us the recipient; none makes us the initiator. The initiator peer starts gathering meanwhile, so store latency hides behind ICE; where the store answers a lost create with the winner, an offer ready before the read is published at once, the read going on beside it.',
       entry: [
         'startRound',
         // After losing the race to offer (attempt > 1) the room holds an offer: no point gathering one.
         enqueueActions(({ context, enqueue }) => {
           if (context.attempt === 1) enqueue.spawnChild('peer', { id: 'peer', input: { initiator: true } })
         }),
+        // A child rather than an invoke: publishingWhileReading keeps the read under way instead of asking again.
+        spawnChild('readRoom', { id: 'readRoom', input: ({ context }) => ({ room: context.room!, appId: context.appId }) }),
       ],
-      invoke: {
-        id: 'readRoom',
-        src: 'readRoom',
-        input: ({ context }) => ({ room: context.room!, appId: context.appId }),
-        onDone: [
+      // The read goes on only into publishingWhileReading (taken on PEER.SIGNAL); any other way out stops it.
+      exit: enqueueActions(({ event, enqueue }) => {
+        if (event.type !== 'PEER.SIGNAL') enqueue.stopChild('readRoom')
+      }),
+      on: {
+        ...peerFailures,
+        'xstate.done.actor.readRoom': [
           {
             guard: { type: 'foundOffer', params: ({ event }) => ({ offer: event.output }) },
             target: 'creatingAnswer',
@@ -83,10 +87,7 @@ export const signalingMachine = signalingSetup.createMachine({
           },
           { target: 'creatingOffer', actions: assign({ role: 'initiator' }) },
         ],
-        onError: toFailed,
-      },
-      on: {
-        ...peerFailures,
+        'xstate.error.actor.readRoom': toFailed,
         'PEER.SIGNAL': [
           {
             description: 'Our offer is ready before the read answered: create it now (a lost create answers the offer that won).',

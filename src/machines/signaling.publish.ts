@@ -52,22 +52,19 @@ export const publishingStates = {
   },
   publishingWhileReading: {
     description:
-      "Our offer was ready before the room's read answered: creates it while the read goes on. An offer found by the read, or carried by a lost create, is answered, whichever comes first; a create that wins makes us the initiator.",
-    invoke: [
-      publishOffer,
-      {
-        id: 'readRoom',
-        src: 'readRoom',
-        input: ({ context }) => ({ room: context.room!, appId: context.appId, whilePublishing: true }),
-        onDone: {
-          guard: { type: 'foundOffer', params: ({ event }) => ({ offer: event.output }) },
-          target: 'creatingAnswer',
-          actions: ['stopPeer', { type: 'answerOffer', params: ({ event }) => ({ offer: event.output! }) }, 'startFollowing'],
-        },
-        // A failed or empty read decides nothing: the create does.
-        onError: { actions: [] },
+      "Our offer was ready before the room's read answered: creates it while the read begun in joining goes on. An offer found by the read, or carried by a lost create, is answered, whichever comes first; a create that wins makes us the initiator.",
+    invoke: publishOffer,
+    exit: 'stopReadRoom',
+    on: {
+      ...peerFailures,
+      ...keepingLocalSignal,
+      'xstate.done.actor.readRoom': {
+        guard: { type: 'foundOffer', params: ({ event }) => ({ offer: event.output }) },
+        target: 'creatingAnswer',
+        actions: ['stopPeer', { type: 'answerOffer', params: ({ event }) => ({ offer: event.output! }) }, 'startFollowing'],
       },
-    ],
-    on: { ...peerFailures, ...keepingLocalSignal },
+      // A failed or empty read decides nothing: the create does.
+      'xstate.error.actor.readRoom': { actions: [] },
+    },
   },
 } as const satisfies Record<string, ReturnType<typeof signalingSetup.createStateConfig>>

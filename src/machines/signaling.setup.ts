@@ -135,6 +135,8 @@ export const signalingSetup = setup({
     fail: assign({ error: (_, params: { code: SignalingErrorCode; message?: string | undefined }) => new SignalingError(params.code, params.message) }),
     startRound: assign(ROUND_START),
     stopPeer: stopChild('peer'),
+    /** Stops the room's read (spawned while joining) if it is still under way. */
+    stopReadRoom: stopChild('readRoom'),
     /** Stops the writer of our record's candidates. */
     stopTrickle: stopChild('trickle'),
     /** Stops following the other side's record. */

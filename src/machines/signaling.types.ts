@@ -103,6 +103,10 @@ export type SignalingEvent =
   | { type: 'PEER.REMOTE_SIGNAL'; signal: object }
   /** A renegotiation finished: the connection is stable again. */
   | { type: 'PEER.NEGOTIATED' }
+  /** The room's read (a child spawned while joining, which goes on beside our own create): what it found. */
+  | { type: 'xstate.done.actor.readRoom'; output: RoomOffer | null; actorId?: string }
+  /** The room's read failed. */
+  | { type: 'xstate.error.actor.readRoom'; error: unknown; actorId?: string }
 
 /**
  * What the machine sends its peer actor: a remote description from the store
@@ -125,8 +129,6 @@ export interface PeerActorInput {
 export interface ReadRoomInput {
   room: string
   appId: string
-  /** Read beside our own create (`publishingWhileReading`): an offer of ours found there is the one being created, kept as it is. */
-  whilePublishing?: boolean
 }
 /** Input of the `publishOffer` actor. */
 export interface PublishOfferInput {
