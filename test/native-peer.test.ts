@@ -149,6 +149,45 @@ describe('NativePeer data', () => {
     b.destroy()
   })
 
+  it('calls back every write, also those made while the channel held more than it should (then drain)', async () => {
+    const WRITES = 64
+    const CHUNK_BYTES = 64 * 1024
+    const a = new NativePeer({ initiator: true, wrtc })
+    const b = new NativePeer({ wrtc })
+    wire(a, b)
+    await Promise.all([connected(a), connected(b)])
+    let received = 0
+    const allReceived = new Promise<void>((resolve) => b.on('data', () => ++received === WRITES && resolve()))
+    const drained = new Promise<void>((resolve) => a.once('drain', () => resolve()))
+    const calledBack: number[] = []
+    const accepted: boolean[] = []
+    for (let index = 0; index < WRITES; index++) {
+      accepted.push(a.write(new Uint8Array(CHUNK_BYTES), () => calledBack.push(index)))
+      // A turn now and then, for the connection to report what it holds (wrtc tells it on its own thread).
+      if (index % 4 === 3) await new Promise((resolve) => setImmediate(resolve))
+    }
+    // The channel filled up: some writes asked to wait for drain.
+    expect(accepted).toContain(false)
+    await Promise.all([allReceived, drained])
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(calledBack.sort((x, y) => x - y)).toEqual(Array.from({ length: WRITES }, (_, index) => index))
+    a.destroy()
+    b.destroy()
+  })
+
+  it('a send before the channel is open throws ERR_DATA_CHANNEL saying to wait for connect', () => {
+    const peer = new NativePeer({ initiator: true, wrtc })
+    let thrown: (Error & { code?: string }) | undefined
+    try {
+      peer.send('too early')
+    } catch (error) {
+      thrown = error as Error & { code?: string }
+    }
+    expect(thrown?.code).toBe('ERR_DATA_CHANNEL')
+    expect(thrown?.message).toContain('connect')
+    peer.destroy()
+  })
+
   it('a write on a closed peer is called back with ERR_DATA_CHANNEL and a send throws ERR_DESTROYED', async () => {
     const peer = new NativePeer({ initiator: true, wrtc })
     peer.destroy()

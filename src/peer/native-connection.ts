@@ -45,11 +45,15 @@ export class NativeConnection extends NativeSignaling {
     return this._channel?.bufferedAmount ?? 0
   }
 
-  /** Sends on the data channel (throws before it is open, as the channel does). */
+  /** Sends on the data channel; throws `ERR_DATA_CHANNEL` before it is open (`write` holds data until then). */
   send(data: string | Uint8Array | ArrayBuffer | Blob): void {
     if (this.closing) return
     if (this.destroyed) throw nativeError(new Error('cannot send after peer is destroyed'), 'ERR_DESTROYED')
-    this._channel!.send(data as string)
+    const channel = this._channel
+    if (channel === null || channel.readyState !== 'open') {
+      throw nativeError(new Error('The data channel is not open yet: send once the peer emits connect, or use write(), which holds data until then.'), 'ERR_DATA_CHANNEL')
+    }
+    channel.send(data as string)
   }
 
   /** Called when the data channel opens, before `connect` (a subclass sends what was written before). */

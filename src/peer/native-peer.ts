@@ -13,6 +13,12 @@ import { nativeError, type NativePeerOptions } from './native-options.js'
 export { MAX_BUFFERED_BYTES } from './native-connection.js'
 export type { NativePeerOptions } from './native-options.js'
 
+/**
+ * How often writes waiting for the channel's buffer look at it themselves, in ms: not every
+ * implementation says when it ran low (`@roamhq/wrtc` never fires `bufferedamountlow`).
+ */
+export const BUFFER_POLL_MS = 50
+
 /** A write waiting for the channel: its data and who to tell once it went. */
 interface PendingWrite {
   data: string | Uint8Array
@@ -36,7 +42,9 @@ export class NativePeer extends NativeConnection {
   readonly #senders = new Map<MediaStreamTrack, Map<MediaStream, RTCRtpSender & { removed?: boolean }>>()
   readonly #remoteStreams = new Set<string>()
   #pendingWrites: PendingWrite[] = []
-  #waitingWrite: PendingWrite | null = null
+  /** Writes sent while the channel held more than {@link MAX_BUFFERED_BYTES}: called back once it runs low. */
+  #waitingWrites: PendingWrite[] = []
+  #bufferPoll: ReturnType<typeof setInterval> | undefined
 
   constructor(options: NativePeerOptions = {}) {
     super(options)
@@ -117,18 +125,18 @@ export class NativePeer extends NativeConnection {
   }
 
   protected override bufferLow(): void {
-    const waiting = this.#waitingWrite
-    if (waiting === null) return
-    this.#waitingWrite = null
-    waiting.callback?.(null)
+    clearInterval(this.#bufferPoll)
+    this.#bufferPoll = undefined
+    if (this.#waitingWrites.length === 0) return
+    for (const write of this.#waitingWrites.splice(0)) write.callback?.(null)
     this.emit('drain')
   }
 
   protected override closed(): void {
+    clearInterval(this.#bufferPoll)
     super.closed()
     const error = nativeError(new Error('The peer closed before this was sent.'), 'ERR_DATA_CHANNEL')
-    for (const write of [...this.#pendingWrites.splice(0), ...(this.#waitingWrite === null ? [] : [this.#waitingWrite])]) write.callback?.(error)
-    this.#waitingWrite = null
+    for (const write of [...this.#pendingWrites.splice(0), ...this.#waitingWrites.splice(0)]) write.callback?.(error)
   }
 
   protected override requestMissingTransceivers(): void {
@@ -153,7 +161,8 @@ export class NativePeer extends NativeConnection {
       write.callback?.(null)
       return true
     }
-    this.#waitingWrite = write
+    this.#waitingWrites.push(write)
+    this.#bufferPoll ??= setInterval(() => this.bufferSize <= MAX_BUFFERED_BYTES && this.bufferLow(), BUFFER_POLL_MS)
     return false
   }
 
