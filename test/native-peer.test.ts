@@ -10,6 +10,7 @@ import SimplePeer from 'simple-peer'
 import { describe, expect, it } from 'vitest'
 import { createPeerFactory } from '../src/peer/factory.js'
 import { peerError } from '../src/peer/errors.js'
+import { Emitter } from '../src/peer/emitter.js'
 import { NativePeer } from '../src/peer/native-peer.js'
 import type { SessionSignal } from '../src/protocol/records.js'
 import { SignalingError } from '../src/errors.js'
@@ -262,5 +263,27 @@ describe('NativePeer errors', () => {
     await new Promise((resolve) => setTimeout(resolve, 0))
     expect(events).toEqual(['error gone', 'close'])
     expect(peer.destroyed).toBe(true)
+  })
+})
+
+describe('the peer\'s event emitter', () => {
+  it('calls listeners in the order added, once-listeners once, and removes a once-listener by the function given to it', () => {
+    const emitter = new Emitter()
+    const heard: string[] = []
+    const first = (word: string) => heard.push(`first ${word}`)
+    const once = (word: string) => heard.push(`once ${word}`)
+    const removed = (word: string) => heard.push(`removed ${word}`)
+    emitter.on('say', first).once('say', once).once('say', removed)
+    emitter.off('say', removed)
+    expect(emitter.listenerCount('say')).toBe(2)
+    expect(emitter.emit('say', 'a')).toBe(true)
+    emitter.emit('say', 'b')
+    expect(heard).toEqual(['first a', 'once a', 'first b'])
+    emitter.removeAllListeners('say')
+    expect(emitter.emit('say', 'c')).toBe(false)
+  })
+
+  it('drops an error nobody listens for instead of throwing', () => {
+    expect(new Emitter().emit('error', new Error('nobody listens'))).toBe(false)
   })
 })

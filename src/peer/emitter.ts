@@ -25,17 +25,20 @@ export class Emitter {
 
   /** Adds `listener` for the next `event` only. */
   once(event: string, listener: Listener): this {
-    const once = (...args: never[]): void => {
-      this.off(event, once)
-      listener(...args)
-    }
+    const once = Object.assign(
+      (...args: never[]): void => {
+        this.off(event, once)
+        listener(...args)
+      },
+      { listener },
+    )
     return this.on(event, once)
   }
 
-  /** Removes one `listener` of `event`. */
+  /** Removes one `listener` of `event` (also one added with `once`, by the function given to it). */
   off(event: string, listener: Listener): this {
     const list = this.#listeners.get(event)
-    const at = list?.indexOf(listener) ?? -1
+    const at = list?.findIndex((added) => added === listener || (added as { listener?: Listener }).listener === listener) ?? -1
     if (at >= 0) list!.splice(at, 1)
     return this
   }
