@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { peerError } from './errors.js'
 import { NativePeer } from './native-peer.js'
+import { peerFactoryOf } from './peer-factory.js'
 import type { PeerFactory, SimplePeerFactoryOptions } from './types.js'
 
 /**
@@ -18,18 +18,5 @@ import type { PeerFactory, SimplePeerFactoryOptions } from './types.js'
  * @throws {SignalingError} `ERR_WEBRTC_UNSUPPORTED` from the factory when there is no WebRTC (pass `wrtc` in Node).
  */
 export function createPeerFactory(options: SimplePeerFactoryOptions = {}): PeerFactory<NativePeer> {
-  return ({ initiator, stream }) => {
-    try {
-      return new NativePeer({
-        ...options.peerOptions,
-        initiator,
-        trickle: options.trickle ?? false,
-        ...(stream === undefined ? {} : { stream }),
-        ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc }),
-        config: { ...options.peerOptions?.config, iceServers: options.iceServers ?? [] },
-      })
-    } catch (error) {
-      throw peerError(error)
-    }
-  }
+  return peerFactoryOf(options, (peerOptions) => new NativePeer(peerOptions))
 }

@@ -9,7 +9,7 @@
 // '#simple-peer' is simple-peer's Node build in Node and its self-contained browser build
 // in bundlers for the browser (package.json "imports"), so no bundler needs an alias.
 import SimplePeer from '#simple-peer'
-import { peerError } from './errors.js'
+import { peerFactoryOf } from './peer-factory.js'
 import type { PeerFactory, SimplePeerFactoryOptions, SimplePeerInstance } from './types.js'
 
 export { peerError } from './errors.js'
@@ -31,20 +31,5 @@ export type {
  * them into the same record, see protocol/trickle.ts).
  */
 export function createSimplePeerFactory(options: SimplePeerFactoryOptions = {}): PeerFactory<SimplePeerInstance> {
-  return ({ initiator, stream }) => {
-    try {
-      const peer = new SimplePeer({
-        ...(options.peerOptions as SimplePeer.Options | undefined),
-        initiator,
-        trickle: options.trickle ?? false,
-        ...(stream === undefined ? {} : { stream }),
-        ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc as NonNullable<SimplePeer.Options['wrtc']> }),
-        config: { ...options.peerOptions?.config, iceServers: options.iceServers ?? [] },
-      })
-      return peer as unknown as SimplePeerInstance
-    } catch (error) {
-      throw peerError(error)
-    }
-  }
+  return peerFactoryOf(options, (peerOptions) => new SimplePeer(peerOptions as SimplePeer.Options) as unknown as SimplePeerInstance)
 }
-
