@@ -47,8 +47,7 @@ export class NativeConnection extends NativeSignaling {
 
   /** Sends on the data channel; throws `ERR_DATA_CHANNEL` before it is open (`write` holds data until then). */
   send(data: string | Uint8Array | ArrayBuffer | Blob): void {
-    if (this.closing) return
-    if (this.destroyed) throw nativeError(new Error('cannot send after peer is destroyed'), 'ERR_DESTROYED')
+    if (!this.usable('send')) return
     const channel = this._channel
     if (channel === null || channel.readyState !== 'open') {
       throw nativeError(new Error('The data channel is not open yet: send once the peer emits connect, or use write(), which holds data until then.'), 'ERR_DATA_CHANNEL')

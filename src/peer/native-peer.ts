@@ -81,7 +81,7 @@ export class NativePeer extends NativeConnection {
 
   /** Adds one local track (renegotiates). */
   addTrack(track: MediaStreamTrack, stream: MediaStream): void {
-    if (this.#closing('addTrack')) return
+    if (!this.usable('addTrack')) return
     const byStream = this.#senders.get(track) ?? new Map<MediaStream, RTCRtpSender & { removed?: boolean }>()
     const sender = byStream.get(stream)
     if (sender?.removed === true) throw nativeError(new Error('Track has been removed. You should enable/disable tracks that you want to re-add.'), 'ERR_SENDER_REMOVED')
@@ -93,7 +93,7 @@ export class NativePeer extends NativeConnection {
 
   /** Swaps a local track for another without renegotiating. */
   replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack | null, stream: MediaStream): void {
-    if (this.#closing('replaceTrack')) return
+    if (!this.usable('replaceTrack')) return
     const byStream = this.#senders.get(oldTrack)
     const sender = byStream?.get(stream)
     if (byStream === undefined || sender === undefined) throw nativeError(new Error('Cannot replace track that was never added.'), 'ERR_TRACK_NOT_ADDED')
@@ -103,7 +103,7 @@ export class NativePeer extends NativeConnection {
 
   /** Removes one local track (renegotiates). */
   removeTrack(track: MediaStreamTrack, stream: MediaStream): void {
-    if (this.#closing('removeTrack')) return
+    if (!this.usable('removeTrack')) return
     const sender = this.#senders.get(track)?.get(stream)
     if (sender === undefined) throw nativeError(new Error('Cannot remove track that was never added.'), 'ERR_TRACK_NOT_ADDED')
     try {
@@ -175,11 +175,5 @@ export class NativePeer extends NativeConnection {
       // Once every track of the stream has arrived (they come in the same task).
       queueMicrotask(() => this.destroyed || this.emit('stream', stream))
     }
-  }
-
-  /** True (do nothing) while the peer is closing; throws `ERR_DESTROYED` once closed. */
-  #closing(what: string): boolean {
-    if (this.destroyed) throw nativeError(new Error(`cannot ${what} after peer is destroyed`), 'ERR_DESTROYED')
-    return this._pc === null
   }
 }

@@ -70,8 +70,7 @@ export class NativeSignaling extends Emitter {
 
   /** Hands the other side's signal (a description, a candidate or a renegotiation request) to the connection. */
   signal(data: Signal | string): void {
-    if (this.#destroying) return
-    if (this.#destroyed) throw nativeError(new Error('cannot signal after peer is destroyed'), 'ERR_DESTROYED')
+    if (!this.usable('signal')) return
     const signal = (typeof data === 'string' ? parseSignal(data) : data) as Partial<Record<string, unknown>>
     if (signal['renegotiate'] === true && this.initiator) this.needsNegotiation()
     const request = signal['transceiverRequest'] as { kind?: string; init?: RTCRtpTransceiverInit } | undefined
@@ -89,8 +88,7 @@ export class NativeSignaling extends Emitter {
 
   /** Adds a transceiver (the initiator renegotiates; the other side asks the initiator to). */
   addTransceiver(kind: string, init?: RTCRtpTransceiverInit): void {
-    if (this.#destroying) return
-    if (this.#destroyed) throw nativeError(new Error('cannot addTransceiver after peer is destroyed'), 'ERR_DESTROYED')
+    if (!this.usable('addTransceiver')) return
     if (!this.initiator) {
       this.emit('signal', { type: 'transceiverRequest', transceiverRequest: { kind, init } })
       return
@@ -135,9 +133,13 @@ export class NativeSignaling extends Emitter {
     })
   }
 
-  /** True from `destroy()` until the peer has closed. */
-  protected get closing(): boolean {
-    return this.#destroying
+  /**
+   * Whether `what` may go ahead: false (do nothing, as simple-peer) from
+   * `destroy()` until the peer has closed; throws `ERR_DESTROYED` once it has.
+   */
+  protected usable(what: string): boolean {
+    if (this.#destroyed) throw nativeError(new Error(`cannot ${what} after peer is destroyed`), 'ERR_DESTROYED')
+    return !this.#destroying
   }
 
   /** Called once as the peer closes, before its connection closes and `close` is emitted (a subclass lets go of what it holds). */
