@@ -20,7 +20,7 @@
 import { assign, enqueueActions, spawnChild } from 'xstate'
 import { callEndStates } from './signaling.ending.js'
 import { publishingStates } from './signaling.publish.js'
-import { failWith, followingRemote, initialContext, joinAgain, keepingLocalSignal, peerFailures, signalingSetup, toFailed, trickling } from './signaling.setup.js'
+import { answerFoundOffer, failWith, followingRemote, initialContext, joinAgain, keepingLocalSignal, peerFailures, signalingSetup, toFailed, trickling } from './signaling.setup.js'
 
 /**
  * The signaling statechart.
@@ -79,14 +79,7 @@ export const signalingMachine = signalingSetup.createMachine({
       }),
       on: {
         ...peerFailures,
-        'xstate.done.actor.readRoom': [
-          {
-            guard: { type: 'foundOffer', params: ({ event }) => ({ offer: event.output }) },
-            target: 'creatingAnswer',
-            actions: ['stopPeer', { type: 'answerOffer', params: ({ event }) => ({ offer: event.output! }) }, 'startFollowing'],
-          },
-          { target: 'creatingOffer', actions: assign({ role: 'initiator' }) },
-        ],
+        'xstate.done.actor.readRoom': [answerFoundOffer, { target: 'creatingOffer', actions: assign({ role: 'initiator' }) }],
         'xstate.error.actor.readRoom': toFailed,
         'PEER.SIGNAL': [
           {

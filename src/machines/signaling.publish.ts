@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { joinAgain, failWith, keepingLocalSignal, peerFailures, signalingSetup, toFailed } from './signaling.setup.js'
+import { answerFoundOffer, joinAgain, failWith, keepingLocalSignal, peerFailures, signalingSetup, toFailed } from './signaling.setup.js'
 
 /** Creates the offer record: the same invoke in both states. */
 const publishOffer = {
@@ -58,11 +58,7 @@ export const publishingStates = {
     on: {
       ...peerFailures,
       ...keepingLocalSignal,
-      'xstate.done.actor.readRoom': {
-        guard: { type: 'foundOffer', params: ({ event }) => ({ offer: event.output }) },
-        target: 'creatingAnswer',
-        actions: ['stopPeer', { type: 'answerOffer', params: ({ event }) => ({ offer: event.output! }) }, 'startFollowing'],
-      },
+      'xstate.done.actor.readRoom': answerFoundOffer,
       // A failed or empty read decides nothing: the create does.
       'xstate.error.actor.readRoom': { actions: [] },
     },

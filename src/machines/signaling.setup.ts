@@ -63,6 +63,13 @@ export const trickling = { 'PEER.SIGNAL': { actions: ['assignLocalSignal', 'tric
 /** Following the other side's record: each newer description of theirs hands the peer its new candidates. */
 export const followingRemote = { 'STORE.SIGNAL': { actions: ['assignRemoteSignal', 'signalPeer'] } } as const
 
+/** The room's read found an offer (in joining, or beside our own create): our offer's peer stops and we answer it. */
+export const answerFoundOffer = {
+  guard: { type: 'foundOffer', params: ({ event }: { event: { output: RoomOffer | null } }) => ({ offer: event.output }) },
+  target: 'creatingAnswer',
+  actions: ['stopPeer', { type: 'answerOffer', params: ({ event }: { event: { output: RoomOffer | null } }) => ({ offer: event.output! }) }, 'startFollowing'],
+} as const
+
 /** Lost the race to offer (glare) without the winner's offer at hand: read the room again, if attempts are left. */
 export const joinAgain = {
   guard: { type: 'mayJoinAgain', params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }) },
