@@ -22,6 +22,8 @@ export interface RoundRobinProxy {
   readonly served: Map<number, number>
   /** How many answers of each status the clients got. */
   readonly statuses: Map<number, number>
+  /** Answers, by status, that came after their client had gone (it aborted the request): nobody got them. */
+  readonly dropped: Map<number, number>
   /** Points the proxy at other instances (a restarted one on a new port). */
   setTargets(ports: number[]): void
   /** Stops listening and ends every connection. */
@@ -49,6 +51,7 @@ export async function startRoundRobinProxy(ports: number[]): Promise<RoundRobinP
   let next = 0
   const served = new Map<number, number>()
   const statuses = new Map<number, number>()
+  const dropped = new Map<number, number>()
   // `timeout` closes idle connections only: a request waiting for its answer (a push read) is left alone.
   const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_UPSTREAM_SOCKETS, timeout: UPSTREAM_IDLE_MS })
 
@@ -56,7 +59,9 @@ export async function startRoundRobinProxy(ports: number[]): Promise<RoundRobinP
     const port = targets[next++ % targets.length]!
     const upstream = http.request({ host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers, agent }, (answer) => {
       served.set(port, (served.get(port) ?? 0) + 1)
-      statuses.set(answer.statusCode ?? 0, (statuses.get(answer.statusCode ?? 0) ?? 0) + 1)
+      // A client that aborted its request may be answered still (a push read its close revoked the token of): nobody gets that.
+      const tally = response.destroyed ? dropped : statuses
+      tally.set(answer.statusCode ?? 0, (tally.get(answer.statusCode ?? 0) ?? 0) + 1)
       response.writeHead(answer.statusCode ?? 502, answer.headers)
       answer.pipe(response)
     })
@@ -92,6 +97,7 @@ export async function startRoundRobinProxy(ports: number[]): Promise<RoundRobinP
     url: `http://127.0.0.1:${port}/0.5/`,
     served,
     statuses,
+    dropped,
     setTargets(ports) {
       targets = [...ports]
     },
