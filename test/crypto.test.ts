@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest'
-import { deriveRoomKey, openSignal, sealSignal, SECRET_KDF_ITERATIONS, validateSecret } from '../src/index.js'
+import { createHash } from 'node:crypto'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createSignaling, deriveRoomKey, MemoryStore, nameOf, openSignal, sealSignal, SECRET_KDF_ITERATIONS, validateSecret } from '../src/index.js'
 import { codeOf } from './helpers/codes.js'
 
 const offer = { type: 'offer', sdp: 'v=0\r\nc=IN IP4 192.168.1.23\r\n' } as const
@@ -51,5 +52,43 @@ describe('room secrets', () => {
     for (const secret of ['', 'x'.repeat(1025), 42, null]) {
       expect(() => validateSecret(secret)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
     }
+  })
+})
+
+/** Takes WebCrypto's `subtle` away, as a browser does on a page that is not a secure context (plain HTTP, not localhost). */
+function withoutSubtle(): void {
+  vi.stubGlobal('crypto', { getRandomValues: <T extends ArrayBufferView>(array: T) => globalThis.crypto.getRandomValues(array) })
+}
+
+describe('where WebCrypto has no subtle (a page over plain HTTP from another machine)', () => {
+  const realCrypto = globalThis.crypto
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  it('names records all the same: sha256 of the address, base64, as node:crypto computes it', () => {
+    const address = btoa('example.signaling.v1-lobby')
+    const expected = createHash('sha256').update(address, 'utf8').digest('base64')
+    withoutSubtle()
+    expect(globalThis.crypto.subtle).toBeUndefined()
+    expect(nameOf(address)).toBe(expected)
+    expect(nameOf('ünïcode 🚪')).toBe(createHash('sha256').update('ünïcode 🚪', 'utf8').digest('base64'))
+  })
+
+  it('refuses a room secret when the call is made, with ERR_INVALID_OPTION saying to use HTTPS or localhost', async () => {
+    const key = await deriveRoomKey('correct horse', 'lobby', 'app')
+    const sealed = await sealSignal(key, offer, bound)
+    withoutSubtle()
+    const store = new MemoryStore()
+    expect(() => createSignaling({ store, secret: 'correct horse' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining('HTTPS or at localhost') }),
+    )
+    // Not ERR_BAD_SECRET: the secret is not wrong, the page cannot open anything.
+    expect(await codeOf(openSignal(key, sealed, bound))).toBe('ERR_INVALID_OPTION')
+    expect(await codeOf(sealSignal(key, offer, bound))).toBe('ERR_INVALID_OPTION')
+    expect(await codeOf(deriveRoomKey('correct horse', 'lobby', 'app'))).toBe('ERR_INVALID_OPTION')
+    // Without a secret, nothing needs subtle.
+    expect(() => createSignaling({ store })).not.toThrow()
+    expect(globalThis.crypto).not.toBe(realCrypto)
   })
 })

@@ -90,6 +90,7 @@ export class Call {
         this.showError(new Error(`the camera or microphone is not available (${String(error)}): joining without them`))
       }
     }
+    let started = false
     try {
       const signaling = createSignaling({ store: this.options.store, inspect: this.options.inspect, ...(secret ? { secret } : {}) })
       this.joinedAt = performance.now()
@@ -98,10 +99,18 @@ export class Call {
         onSnapshot: (snapshot) => this.onSnapshot(room, snapshot),
         onPeer: (peer) => peer.on('stream', (remote: MediaStream) => (ui.remoteVideo.srcObject = remote)),
       })
+      started = true
       this.options.onActor(this.session.actor)
       this.onConnected(await this.session.connected)
     } catch (error) {
-      if (!(error instanceof SignalingError && error.code === 'ERR_CLOSED')) this.showError(error)
+      if (error instanceof SignalingError && error.code === 'ERR_CLOSED') return
+      this.showError(error)
+      // Refused before the machine started (a bad option): no snapshot will say so.
+      if (!started) {
+        showState('failed')
+        this.stopMedia()
+        this.setControls('failed')
+      }
     }
   }
 

@@ -39,8 +39,16 @@ export interface DeviceChoice {
 export class LocalMedia {
   private constructor(readonly stream: MediaStream) {}
 
-  /** Asks for the camera and microphone (the chosen ones when set). */
+  /**
+   * Asks for the camera and microphone (the chosen ones when set). Rejects
+   * saying why where the browser has none to give: a page that is not a secure
+   * context (plain HTTP at an address other than localhost) gets no
+   * `navigator.mediaDevices`.
+   */
   static async open(choice: DeviceChoice): Promise<LocalMedia> {
+    if (navigator.mediaDevices === undefined) {
+      throw new Error(`browsers open cameras only for HTTPS or localhost pages, and this page is ${location.origin}`)
+    }
     const stream = await navigator.mediaDevices.getUserMedia({
       video: choice.camera === '' ? true : { deviceId: { exact: choice.camera } },
       audio: choice.microphone === '' ? true : { deviceId: { exact: choice.microphone } },
@@ -92,6 +100,7 @@ export class LocalMedia {
 
 /** Fills the camera and microphone lists with the devices the browser reports, selecting those in use. */
 export async function listDevices(camera: HTMLSelectElement, microphone: HTMLSelectElement, media: LocalMedia | undefined): Promise<void> {
+  if (navigator.mediaDevices === undefined) return
   const devices = await navigator.mediaDevices.enumerateDevices()
   const fill = (select: HTMLSelectElement, kind: MediaDeviceKind, current: string, noun: string): void => {
     const options = devices

@@ -86,14 +86,24 @@ export class RoomCall {
       }
     }
     this.joinedAt = performance.now()
-    const room = joinRoom(name, {
-      maxPeers,
-      store: this.options.store,
-      inspect: this.options.inspect,
-      ...(secret ? { secret } : {}),
-      ...(this.media === undefined ? {} : { stream: this.media.stream }),
-      onPeer: (peer) => peer.on('stream', (stream: MediaStream) => this.tiles.stream(peer, stream)),
-    })
+    let room: Room
+    try {
+      room = joinRoom(name, {
+        maxPeers,
+        store: this.options.store,
+        inspect: this.options.inspect,
+        ...(secret ? { secret } : {}),
+        ...(this.media === undefined ? {} : { stream: this.media.stream }),
+        onPeer: (peer) => peer.on('stream', (stream: MediaStream) => this.tiles.stream(peer, stream)),
+      })
+    } catch (error) {
+      // Refused before the room's machine started (a bad option): no snapshot will say so.
+      showError(error)
+      showState('failed')
+      this.media?.stop()
+      this.media = undefined
+      return setControls('failed', false)
+    }
     this.room = room
     let settled = false
     const settleTimer = setTimeout(() => settle(), SETTLE_WAIT_MS)

@@ -7,7 +7,7 @@
  * @module
  */
 import { SignalingError } from '../errors.js'
-import { deriveRoomKey, openSignal, sealSignal, validateSecret } from '../protocol/sealing.js'
+import { deriveRoomKey, openSignal, sealSignal, subtleCrypto, validateSecret } from '../protocol/sealing.js'
 import { createRecord, createSealedRecord, type RecordOptions, type SessionSignal, type SignalRecord } from '../protocol/records.js'
 
 /** The room keys of one participant, by app id and room. */
@@ -15,9 +15,13 @@ export class RoomKeys {
   private readonly secret: string | undefined
   private readonly keys = new Map<string, Promise<CryptoKey>>()
 
-  /** @param secret - the room secret, or `undefined` for descriptions in the clear; checked here (`ERR_INVALID_OPTION`) */
+  /**
+   * @param secret - the room secret, or `undefined` for descriptions in the
+   * clear; checked here (`ERR_INVALID_OPTION`), as is WebCrypto, which it needs
+   */
   constructor(secret: string | undefined) {
     this.secret = secret === undefined ? undefined : validateSecret(secret)
+    if (this.secret !== undefined) subtleCrypto()
   }
 
   /** Starts deriving the room's key in the background (while the store answers and the peer gathers ICE). */

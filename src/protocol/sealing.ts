@@ -34,10 +34,28 @@ export function validateSecret(secret: unknown): string {
   return parseWith(secretSchema, secret, 'ERR_INVALID_OPTION')
 }
 
+/**
+ * WebCrypto's `crypto.subtle`, which room secrets need; `ERR_INVALID_OPTION`
+ * where there is none: browsers give it only to secure contexts, so a page
+ * opened over plain HTTP at an address other than localhost (another machine
+ * on the network) cannot seal.
+ */
+export function subtleCrypto(): SubtleCrypto {
+  const subtle = globalThis.crypto?.subtle as SubtleCrypto | undefined
+  if (subtle === undefined) {
+    throw new SignalingError(
+      'ERR_INVALID_OPTION',
+      'A room secret needs WebCrypto (crypto.subtle), which browsers give only to secure pages: open the page over HTTPS or at localhost, or join without a secret.',
+    )
+  }
+  return subtle
+}
+
 /** The AES-GCM key of `room` under `secret`: PBKDF2-SHA-256 with the app id and room as salt. */
 export async function deriveRoomKey(secret: string, room: string, appId: string): Promise<CryptoKey> {
-  const material = await crypto.subtle.importKey('raw', encoder.encode(secret), 'PBKDF2', false, ['deriveKey'])
-  return crypto.subtle.deriveKey(
+  const subtle = subtleCrypto()
+  const material = await subtle.importKey('raw', encoder.encode(secret), 'PBKDF2', false, ['deriveKey'])
+  return subtle.deriveKey(
     { name: 'PBKDF2', hash: 'SHA-256', iterations: SECRET_KDF_ITERATIONS, salt: encoder.encode(`signalbox:${appId}:${room}`) },
     material,
     { name: 'AES-GCM', length: 256 },
@@ -67,9 +85,10 @@ function associatedData(context: SealContext): Uint8Array<ArrayBuffer> {
 /** Encrypts a session description bound to `context`: base64 of a random IV followed by the AES-GCM ciphertext. */
 export async function sealSignal(key: CryptoKey, signal: SessionSignal, context: SealContext): Promise<string> {
   if (context.role !== signal.type) throw new TypeError(`sealSignal: an ${signal.type} sealed as an ${context.role}`)
+  const subtle = subtleCrypto()
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
   const parameters = { name: 'AES-GCM', iv, additionalData: associatedData(context) }
-  const ciphertext = new Uint8Array(await crypto.subtle.encrypt(parameters, key, encoder.encode(JSON.stringify(signal))))
+  const ciphertext = new Uint8Array(await subtle.encrypt(parameters, key, encoder.encode(JSON.stringify(signal))))
   const sealed = new Uint8Array(IV_BYTES + ciphertext.length)
   sealed.set(iv)
   sealed.set(ciphertext, IV_BYTES)
@@ -83,11 +102,12 @@ export async function sealSignal(key: CryptoKey, signal: SessionSignal, context:
  * a description of that role.
  */
 export async function openSignal(key: CryptoKey, sealed: string, context: SealContext): Promise<SessionSignal> {
+  const subtle = subtleCrypto()
   let plain: ArrayBuffer
   try {
     const bytes = base64ToBytes(sealed)
     const parameters = { name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: associatedData(context) }
-    plain = await crypto.subtle.decrypt(parameters, key, bytes.subarray(IV_BYTES))
+    plain = await subtle.decrypt(parameters, key, bytes.subarray(IV_BYTES))
   } catch (error) {
     throw new SignalingError('ERR_BAD_SECRET', undefined, { cause: error })
   }

@@ -6,15 +6,23 @@
  *
  * @module
  */
+import { sha256 } from '@noble/hashes/sha2.js'
 import { SignalingError } from '../../errors.js'
 import { LAUNCHER_ROUTES, launcherPath } from '../../launcher/api.js'
 import { bytesToBase64 } from '../../protocol/base64.js'
 import type { LauncherClient } from './client.js'
 
-/** The structured-data name of an address: sha256 of its UTF-8 bytes, base64, as the Launcher's reference client did. */
-export async function nameOf(address: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(address))
-  return bytesToBase64(new Uint8Array(digest))
+const encoder = new TextEncoder()
+
+/**
+ * The structured-data name of an address: sha256 of its UTF-8 bytes, base64, as
+ * the Launcher's reference client did. Synchronous, in plain JavaScript: no
+ * WebCrypto, which a browser offers only in secure contexts (a page opened at
+ * `http://192.168.1.20:8100` from another machine has none), and no round to
+ * WebCrypto's thread before each request.
+ */
+export function nameOf(address: string): string {
+  return bytesToBase64(sha256(encoder.encode(address)))
 }
 
 /** Which kind of handle to drop. */
@@ -42,7 +50,7 @@ export class LauncherHandles {
   private async dataId(address: string, signal?: AbortSignal): Promise<number> {
     const { handleId } = await this.client.json<{ handleId: number }>('POST', LAUNCHER_ROUTES.dataId, {
       auth: true,
-      body: { name: await nameOf(address), typeTag: this.typeTag },
+      body: { name: nameOf(address), typeTag: this.typeTag },
       signal,
     })
     return handleId
@@ -67,7 +75,7 @@ export class LauncherHandles {
   async create(address: string, data: string, signal?: AbortSignal): Promise<number> {
     const { handleId } = await this.client.json<{ handleId: number }>('POST', LAUNCHER_ROUTES.structuredData, {
       auth: true,
-      body: { name: await nameOf(address), typeTag: this.typeTag, cipherOpts: null, data },
+      body: { name: nameOf(address), typeTag: this.typeTag, cipherOpts: null, data },
       signal,
     })
     return handleId

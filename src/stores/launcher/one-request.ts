@@ -46,7 +46,7 @@ export class OneRequestCalls {
   /** The data at `address`, null when absent, or undefined when the server has no one-request read. */
   async readData(address: string, signal: AbortSignal | undefined): Promise<string | null | undefined> {
     if (this.readOffered === false) return undefined
-    const query = new URLSearchParams({ name: await nameOf(address), typeTag: String(this.typeTag) })
+    const query = new URLSearchParams({ name: nameOf(address), typeTag: String(this.typeTag) })
     const path = launcherPath(LAUNCHER_ROUTES.read, {}, query)
     // A public read: it goes at once, with the token only if it is already here (a join's first read never waits for auth).
     const response = await this.client.request('GET', path, { auth: 'ifReady', answerErrors: true, signal })
@@ -80,7 +80,7 @@ export class OneRequestCalls {
   ): Promise<DirectWriteAnswer | undefined> {
     if (this.writeOffered === false) return undefined
     const path = LAUNCHER_ROUTES[route]
-    const name = await nameOf(address)
+    const name = nameOf(address)
     const body = data === null ? { name, typeTag: this.typeTag } : { name, typeTag: this.typeTag, cipherOpts: null, data: data.data }
     const headers = data === null ? {} : ttlHeader(data.ttlMs)
     const response = await this.client.request('POST', path, { auth: true, body, headers, answerErrors: true, signal })

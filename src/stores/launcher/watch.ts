@@ -46,9 +46,8 @@ export function watchRecord(address: string, options: WatchRecordOptions): Obser
 
     // The record's name, hashed once for every long poll of this watch.
     const name = nameOf(address)
-    name.catch(() => {})
     const longPoll = async (): Promise<WatchAnswer> => {
-      const query = new URLSearchParams({ name: await name, typeTag: String(options.typeTag), timeoutMs: String(options.waitMs) })
+      const query = new URLSearchParams({ name, typeTag: String(options.typeTag), timeoutMs: String(options.waitMs) })
       if (since !== undefined) query.set('since', String(since))
       const path = launcherPath(LAUNCHER_ROUTES.watchByName, {}, query)
       const response = await client.request('GET', path, {

@@ -1,0 +1,96 @@
+/**
+ * The browser page opened the way a second machine on the network opens it:
+ * plain HTTP at a name that is not localhost, which browsers do not treat as a
+ * secure context (no WebCrypto `subtle`, no cameras). Chromium maps that name
+ * to 127.0.0.1 (`--host-resolver-rules`), so nothing leaves loopback.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type RunningServer } from '../src/server/index.js'
+import { buildWeb } from '../scripts/build-web.js'
+import { CHROMIUM_FLAGS, CHROMIUM_INSTALL, CHROMIUM_PATH, FAKE_MEDIA_FLAGS } from './helpers/chromium.js'
+
+const available = existsSync(CHROMIUM_PATH)
+/** A name that is not localhost, resolved by Chromium to loopback. */
+const LAN_NAME = 'signalbox-lan.test'
+const FLAGS = [...CHROMIUM_FLAGS, ...FAKE_MEDIA_FLAGS, `--host-resolver-rules=MAP ${LAN_NAME} 127.0.0.1`]
+/** Longest a page may take to reach a state, in ms. */
+const STATE_TIMEOUT_MS = 20_000
+
+if (!available) {
+  if (process.env['CI'] === 'true') {
+    it('needs Chromium', () => {
+      throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: ${CHROMIUM_INSTALL}`)
+    })
+  } else {
+    console.warn(`chromium not found: skipping the insecure-page tests (install it with: ${CHROMIUM_INSTALL})`)
+  }
+}
+
+describe.runIf(available)('the browser page over plain HTTP from another machine (not a secure context)', () => {
+  let server: RunningServer
+  let browser: Browser
+  // Its own build of the page: other test files rebuild web/dist/ meanwhile when the files run in parallel.
+  const webRoot = `${mkdtempSync(join(tmpdir(), 'signalbox-web-insecure-'))}/`
+  beforeAll(async () => {
+    await buildWeb(webRoot)
+    server = await startServer({ port: 0, host: '127.0.0.1', webRoot })
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, headless: true })
+  }, 60_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    rmSync(webRoot, { recursive: true, force: true })
+  })
+
+  async function open(query: string): Promise<Page> {
+    const page = await (await browser.newContext()).newPage()
+    await page.goto(`http://${LAN_NAME}:${new URL(server.url).port}/?${query}`)
+    return page
+  }
+  async function settled(page: Page, state: string): Promise<{ state: string | undefined; error: string; secure: boolean }> {
+    await page
+      .waitForSelector(`[data-testid=state][data-state="${state}"]`, { timeout: STATE_TIMEOUT_MS })
+      .catch(() => undefined)
+    return page.evaluate(() => ({
+      state: document.querySelector<HTMLElement>('[data-testid=state]')?.dataset['state'],
+      error: document.querySelector('[data-testid=error]')?.textContent ?? '',
+      secure: isSecureContext,
+    }))
+  }
+
+  it('holds a data call between two such pages, saying why there is no camera', async () => {
+    const room = `lan-${Date.now()}`
+    const pages = [await open(`room=${room}`), await open(`room=${room}`)]
+    try {
+      for (const page of pages) {
+        const seen = await settled(page, 'connected')
+        expect(seen.secure).toBe(false)
+        // Before: every store call hashed its address with crypto.subtle, absent here, and the call failed.
+        expect(seen.state).toBe('connected')
+        expect(seen.error).toContain('browsers open cameras only for HTTPS or localhost pages')
+      }
+    } finally {
+      await Promise.all(pages.map((page) => page.context().close()))
+    }
+  }, 60_000)
+
+  it.each([
+    ['a call of two', ''],
+    ['a room of three', '&peers=3'],
+  ])('refuses a room secret there with ERR_INVALID_OPTION, saying to use HTTPS or localhost (%s)', async (_name, peers) => {
+    const page = await open(`room=lan-secret-${Date.now()}&secret=hunter2hunter2${peers}`)
+    try {
+      const seen = await settled(page, 'failed')
+      // Before: the page stayed where it was, with no word of why.
+      expect(seen.state).toBe('failed')
+      expect(seen.error).toContain('ERR_INVALID_OPTION')
+      expect(seen.error).toContain('HTTPS or at localhost')
+    } finally {
+      await page.context().close()
+    }
+  }, 60_000)
+})
