@@ -4,12 +4,15 @@
  * timing in any assertion (vi.waitFor only waits for what must happen).
  */
 import { EventEmitter } from 'node:events'
+import { Observable } from 'rxjs'
+import { SimulatedClock } from 'xstate'
 import { describe, expect, it, vi } from 'vitest'
 import { createSignaling, MemoryStore, type SignalStore } from '../src/index.js'
 import { answerAddress, roomAddress } from '../src/protocol/addresses.js'
 import { decodeRecord } from '../src/protocol/records.js'
 import { candidatesOf, foldCandidate } from '../src/protocol/trickle.js'
-import { FakePeerNetwork, type FakePeer } from '../src/testing/index.js'
+import { advanceClock, FakePeerNetwork, type FakePeer } from '../src/testing/index.js'
+import { codeOf } from './helpers/codes.js'
 import type { PeerLike } from '../src/peer/simple-peer.js'
 
 const BASE_SDP = (type: string) =>
@@ -353,5 +356,95 @@ describe('glare: both participants start together', () => {
     const loser = calls.findIndex((call) => call.actor.getSnapshot().context.role === 'recipient')
     expect(roomReads[loser]).toBe(2)
     await Promise.all(calls.map((call) => call.hangup()))
+  })
+
+  /**
+   * A store client that answers lost creates with the winner, counting its creates at the room address and telling
+   * when its watch of the room is subscribed.
+   */
+  function watchedRoom(store: MemoryStore, room: string) {
+    const inner = store.client()
+    const counts = { roomCreates: 0 }
+    let watching!: () => void
+    const watched = new Promise<void>((resolve) => (watching = resolve))
+    const wrapped: SignalStore = {
+      create: (address, data, options) => inner.create(address, data, options),
+      createOrRead: (address, data, options) => {
+        if (address === roomAddress(room)) counts.roomCreates += 1
+        return createOrReadOn(inner)(address, data, options)
+      },
+      update: (address, data, options) => inner.update(address, data, options),
+      remove: (address, options) => inner.remove(address, options),
+      read: (address, options) => inner.read(address, options),
+      watch: (address, options) => {
+        if (address === roomAddress(room)) watching()
+        return inner.watch(address, options)
+      },
+    }
+    return { counts, store: wrapped, watched }
+  }
+
+  it("hears of the other's offer through the room's watch while its own is not ready: it answers without creating", async () => {
+    const store = new MemoryStore()
+    const network = new FakePeerNetwork()
+    // Bob's own offer never comes: before, he stayed in joining until it did, and learnt of Alice's offer only when his create lost.
+    const bobSide = watchedRoom(store, 'watched')
+    const neverOffers = signalsAfter(network, new Promise<void>(() => {}))
+    const createPeer = (options: { initiator: boolean }) => (options.initiator ? neverOffers(options) : network.createPeer(options))
+    const bob = createSignaling({ store: bobSide.store, createPeer }).join('watched')
+    const bobStates: string[] = []
+    bob.actor.subscribe((snapshot) => bobStates.push(String(snapshot.value)))
+    await bobSide.watched
+    expect(bob.actor.getSnapshot().value).toBe('joining')
+    const alice = createSignaling({ store: watchedRoom(store, 'watched').store, createPeer: network.createPeer }).join('watched')
+    await vi.waitFor(() => expect(bobStates).toContain('creatingAnswer'))
+    await Promise.all([alice.connected, bob.connected])
+    expect(alice.actor.getSnapshot().context.role).toBe('initiator')
+    expect(bob.actor.getSnapshot().context).toMatchObject({ role: 'recipient', attempt: 1 })
+    expect(bobSide.counts.roomCreates).toBe(0)
+    expect(bobStates).not.toContain('publishingWhileReading')
+    await Promise.all([alice.hangup(), bob.hangup()])
+  })
+
+  it('stops watching the empty room once its own offer is in: the create decides, and it waits for an answer', async () => {
+    const store = new MemoryStore()
+    const network = new FakePeerNetwork()
+    const side = watchedRoom(store, 'alone')
+    let watches = 0
+    const watch = side.store.watch!
+    side.store.watch = (address, options) => {
+      if (address !== roomAddress('alone')) return watch(address, options)
+      return new Observable<string | null>((subscriber) => {
+        watches += 1
+        const subscription = watch(address, options).subscribe(subscriber)
+        return () => {
+          watches -= 1
+          subscription.unsubscribe()
+        }
+      })
+    }
+    // The offer comes only once the room has been read empty and is watched.
+    const call = createSignaling({ store: side.store, createPeer: signalsAfter(network, side.watched) }).join('alone')
+    await vi.waitFor(() => expect(call.actor.getSnapshot().value).toBe('pollingAnswer'))
+    expect(side.counts.roomCreates).toBe(1)
+    expect(watches).toBe(0)
+    await call.hangup()
+  })
+
+  it("gives the wait up after the signal timeout when no offer comes, ours or another's (then times out as before)", async () => {
+    const clock = new SimulatedClock()
+    const store = new MemoryStore({ clock })
+    const network = new FakePeerNetwork()
+    const side = watchedRoom(store, 'quiet')
+    const call = createSignaling({ store: side.store, createPeer: signalsAfter(network, new Promise<void>(() => {})), clock, signalTimeoutMs: 1_000 }).join('quiet')
+    call.connected.catch(() => undefined)
+    await side.watched
+    expect(call.actor.getSnapshot().value).toBe('joining')
+    await advanceClock(clock, 1_000)
+    await vi.waitFor(() => expect(call.actor.getSnapshot().value).toBe('creatingOffer'))
+    await advanceClock(clock, 1_000)
+    await vi.waitFor(() => expect(call.actor.getSnapshot().value).toBe('failed'))
+    expect(await codeOf(call.connected)).toBe('ERR_SIGNAL_TIMEOUT')
+    await call.hangup()
   })
 })

@@ -20,7 +20,7 @@
 import { assign, enqueueActions, spawnChild } from 'xstate'
 import { callEndStates } from './signaling.ending.js'
 import { publishingStates } from './signaling.publish.js'
-import { answerFoundOffer, failWith, followingRemote, initialContext, joinAgain, keepingLocalSignal, peerFailures, signalingSetup, toFailed, trickling } from './signaling.setup.js'
+import { answerFoundOffer, failWith, followingRemote, initialContext, joinAgain, keepingLocalSignal, peerFailures, readRoomInputOf, signalingSetup, toFailed, trickling } from './signaling.setup.js'
 
 /**
  * The signaling statechart.
@@ -63,7 +63,7 @@ export const signalingMachine = signalingSetup.createMachine({
     },
     joining: {
       description:
-        'Reads the room: a fresh offer makes us the recipient; none makes us the initiator. The initiator peer starts gathering meanwhile, so store latency hides behind ICE; where the store answers a lost create with the winner, an offer ready before the read is published at once, the read going on beside it.',
+        'Reads the room: a fresh offer makes us the recipient; none makes us the initiator. The initiator peer starts gathering meanwhile, so store latency hides behind ICE; where the store answers a lost create with the winner, an offer ready before the read is published at once, the read going on beside it, and a room read empty is watched until an offer appears (ours, or the one to answer).',
       entry: [
         'startRound',
         // After losing the race to offer (attempt > 1) the room holds an offer: no point gathering one.
@@ -71,7 +71,7 @@ export const signalingMachine = signalingSetup.createMachine({
           if (context.attempt === 1) enqueue.spawnChild('peer', { id: 'peer', input: { initiator: true } })
         }),
         // A child rather than an invoke: publishingWhileReading keeps the read under way instead of asking again.
-        spawnChild('readRoom', { id: 'readRoom', input: ({ context }) => ({ room: context.room!, appId: context.appId }) }),
+        spawnChild('readRoom', { id: 'readRoom', input: ({ context }) => readRoomInputOf(context) }),
       ],
       // The read goes on only into publishingWhileReading (taken on PEER.SIGNAL); any other way out stops it.
       exit: enqueueActions(({ event, enqueue }) => {

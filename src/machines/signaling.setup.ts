@@ -91,6 +91,17 @@ const ROUND_START = {
   error: null,
 } as const satisfies Partial<SignalingContext>
 
+/**
+ * The room read's input: where the store answers a lost create with the winner
+ * (so our offer goes while the read waits), a first attempt's read empty
+ * waits for an offer up to the signal timeout.
+ */
+export function readRoomInputOf(context: SignalingContext): ReadRoomInput {
+  const input: ReadRoomInput = { room: context.room!, appId: context.appId }
+  if (context.publishWhileReading && context.attempt === 1) input.waitForOfferMs = context.signalTimeoutMs
+  return input
+}
+
 /** The context a machine starts with: the input's values, the defaults for the rest. */
 export function initialContext(input: SignalingInput | undefined): SignalingContext {
   return {

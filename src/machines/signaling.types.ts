@@ -129,6 +129,14 @@ export interface PeerActorInput {
 export interface ReadRoomInput {
   room: string
   appId: string
+  /**
+   * When set, a room read empty is watched (where the store pushes) for up to
+   * this long, in ms: the read answers with the first offer that appears, so
+   * that of two who start together the one whose offer is later hears of the
+   * other's as it is stored, not when its own create loses. The read answers
+   * `null` once our own offer appears, the wait is over, or the watch fails.
+   */
+  waitForOfferMs?: number
 }
 /** Input of the `publishOffer` actor. */
 export interface PublishOfferInput {
