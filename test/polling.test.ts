@@ -174,8 +174,28 @@ describe('pollForRecord', () => {
     })
   })
 
+  it('starts reading after firstReadDelayMs, then keeps the interval from there (the watch meanwhile)', () => {
+    scheduler.run(({ expectObservable }) => {
+      const script = scriptedRead([nothing, nothing, record])
+      const watch = cold<string | null>('n', { n: null })
+      expectObservable(poll(script.read, { watch, firstReadDelayMs: 2000 })).toBe('6000ms (r|)', { r: 'answer' })
+      scheduler.flush()
+      expect(script.starts).toEqual([2000, 4000, 6000])
+    })
+  })
+
+  it('reads nothing at all when the watch delivers before firstReadDelayMs', () => {
+    scheduler.run(({ expectObservable }) => {
+      const script = scriptedRead([record])
+      const watch = cold<string | null>('n 29ms p', { n: null, p: 'pushed' })
+      expectObservable(poll(script.read, { watch, firstReadDelayMs: 2000 })).toBe('30ms (p|)', { p: 'pushed' })
+      scheduler.flush()
+      expect(script.starts).toEqual([])
+    })
+  })
+
   it('rejects nonsensical options with ERR_INVALID_OPTION', () => {
-    for (const options of [{ intervalMs: 0 }, { intervalMs: Number.NaN }, { retries: 1.5 }, { retryDelayMs: -1 }]) {
+    for (const options of [{ intervalMs: 0 }, { intervalMs: Number.NaN }, { retries: 1.5 }, { retryDelayMs: -1 }, { firstReadDelayMs: -1 }]) {
       expect(() => pollForRecord(nothing, options)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
     }
   })

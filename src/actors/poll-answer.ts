@@ -32,7 +32,8 @@ export function pollAnswerActor(participant: Participant) {
       retries: participant.retry.retries,
       retryDelayMs: participant.retry.baseDelayMs,
       scheduler: participant.scheduler,
-      ...(watch === undefined ? {} : { watch }),
+      // The watch's first request waits for the answer (since 0): no read at once as well, the first at one interval.
+      ...(watch === undefined ? {} : { watch, firstReadDelayMs: participant.pollIntervalMs }),
     })
   })
 }

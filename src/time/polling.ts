@@ -7,6 +7,7 @@
 import {
   asyncScheduler,
   catchError,
+  concatMap,
   defer,
   EMPTY,
   filter,
@@ -38,13 +39,20 @@ export interface PollOptions<T> {
   scheduler?: SchedulerLike
   /** A push source of the same record (a store's `watch`); merged with the reads, the first record wins. Its failure leaves the reads going. */
   watch?: Observable<T | null>
+  /**
+   * When the first read starts, in ms. Default 0 (at once). A watch whose first
+   * request already waits for the record makes an immediate read redundant: a
+   * reader that has just published what is to be answered starts at one
+   * interval, as the seed's first poll did.
+   */
+  firstReadDelayMs?: number
 }
 
 /**
  * Reads until a record appears, then emits it once and completes.
  *
- * - the first read starts at once, then one every `intervalMs`, measured from
- *   the start of the previous read;
+ * - the first read starts at once (or after `firstReadDelayMs`), then one every
+ *   `intervalMs`, measured from the start of the previous read;
  * - never two reads in flight: a read slower than `intervalMs` is followed at
  *   once by the next when it ends;
  * - a failed read is retried with backoff, then the stream fails with `ERR_STORE_UNAVAILABLE`;
@@ -61,6 +69,7 @@ export function pollForRecord<T>(read: (signal: AbortSignal) => ObservableInput<
   const retries = checkCount('retries', options.retries ?? STORE_RETRIES)
   const baseDelayMs = checkMs('retryDelayMs', options.retryDelayMs ?? RETRY_BASE_DELAY_MS, 0)
   const scheduler = options.scheduler ?? asyncScheduler
+  const firstReadDelayMs = checkMs('firstReadDelayMs', options.firstReadDelayMs ?? 0, 0)
 
   return defer(() => {
     let startedAt = scheduler.now()
@@ -73,7 +82,8 @@ export function pollForRecord<T>(read: (signal: AbortSignal) => ObservableInput<
       repeat({ delay: () => timer(Math.max(0, intervalMs - (scheduler.now() - startedAt)), scheduler) }),
     )
     const pushes = options.watch?.pipe(catchError(() => EMPTY)) ?? EMPTY
-    return merge(pushes, reads).pipe(
+    const delayedReads = firstReadDelayMs === 0 ? reads : timer(firstReadDelayMs, scheduler).pipe(concatMap(() => reads))
+    return merge(pushes, delayedReads).pipe(
       filter((record): record is T => record !== null),
       take(1),
     )
