@@ -376,9 +376,9 @@ describe('glare: both participants start together', () => {
       update: (address, data, options) => inner.update(address, data, options),
       remove: (address, options) => inner.remove(address, options),
       read: (address, options) => inner.read(address, options),
-      watch: (address, options) => {
+      watch: (address) => {
         if (address === roomAddress(room)) watching()
-        return inner.watch(address, options)
+        return inner.watch(address)
       },
     }
     return { counts, store: wrapped, watched }
@@ -445,6 +445,30 @@ describe('glare: both participants start together', () => {
     await advanceClock(clock, 1_000)
     await vi.waitFor(() => expect(call.actor.getSnapshot().value).toBe('failed'))
     expect(await codeOf(call.connected)).toBe('ERR_SIGNAL_TIMEOUT')
+    await call.hangup()
+  })
+
+  it('sends the room read before it makes its peer, so the request leaves before the connection is built', async () => {
+    const store = new MemoryStore()
+    const inner = store.client()
+    const network = new FakePeerNetwork()
+    const order: string[] = []
+    const noted: SignalStore = {
+      create: (address, data, options) => inner.create(address, data, options),
+      update: (address, data, options) => inner.update(address, data, options),
+      remove: (address, options) => inner.remove(address, options),
+      read: (address, options) => {
+        if (address === roomAddress('order')) order.push('room read')
+        return inner.read(address, options)
+      },
+    }
+    const createPeer = (options: { initiator: boolean }) => {
+      order.push(options.initiator ? 'initiator peer' : 'recipient peer')
+      return network.createPeer(options)
+    }
+    const call = createSignaling({ store: noted, createPeer }).join('order')
+    await vi.waitFor(() => expect(order.length).toBeGreaterThanOrEqual(2))
+    expect(order.slice(0, 2)).toEqual(['room read', 'initiator peer'])
     await call.hangup()
   })
 })

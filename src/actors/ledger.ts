@@ -20,6 +20,8 @@ export class PublishedRecords {
   private readonly writes = new Set<Promise<string | null>>()
   /** The last release; each release starts after the one before it. */
   private releasing: Promise<void> = Promise.resolve()
+  /** Releases started and not yet finished. */
+  private releasesUnderWay = 0
 
   /** @param remove - removes one record (retried by the caller's policy); its failure is ignored */
   constructor(private readonly remove: RemoveRecord) {}
@@ -70,13 +72,19 @@ export class PublishedRecords {
       }
       await Promise.all([...addresses].map((address) => this.remove(address).catch(() => {})))
     }
-    this.releasing = this.releasing.then(release)
+    this.releasesUnderWay += 1
+    this.releasing = this.releasing.then(release).finally(() => (this.releasesUnderWay -= 1))
     return this.releasing
   }
 
   /** Resolves once every release started so far has finished. */
   released(): Promise<void> {
     return this.releasing
+  }
+
+  /** True while a release started so far has not finished (then wait for {@link PublishedRecords.released}). */
+  get isReleasing(): boolean {
+    return this.releasesUnderWay > 0
   }
 
   /** Keeps a write in flight until it settles, then books the address it may have created. */

@@ -24,8 +24,11 @@ export function readRoomActor(participant: Participant) {
     // Our offers known before this read: one created since is the offer of this round, created beside the read.
     const earlierOffers = new Set(participant.ownSelfIds)
     // A RETRY while the last round's records are being released: let that finish first, so it cannot remove this round's offer.
-    await ledger.released()
-    signal.throwIfAborted()
+    // Otherwise the read goes out now, before the peer spawned after this actor makes its connection.
+    if (ledger.isReleasing) {
+      await ledger.released()
+      signal.throwIfAborted()
+    }
     const address = roomAddress(input.room, input.appId)
     const data = await storeCall(participant, signal, () => store.read(address, { signal }))
     const found = await offerIn(participant, data, input, earlierOffers, signal)

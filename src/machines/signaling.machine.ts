@@ -66,12 +66,13 @@ export const signalingMachine = signalingSetup.createMachine({
         'Reads the room: a fresh offer makes us the recipient; none makes us the initiator. The initiator peer starts gathering meanwhile, so store latency hides behind ICE; where the store answers a lost create with the winner, an offer ready before the read is published at once, the read going on beside it, and a room read empty is watched until an offer appears (ours, or the one to answer).',
       entry: [
         'startRound',
+        // A child rather than an invoke: publishingWhileReading keeps the read under way instead of asking again.
+        // Spawned first, so its request goes out before the peer makes its connection.
+        spawnChild('readRoom', { id: 'readRoom', input: ({ context }) => readRoomInputOf(context) }),
         // After losing the race to offer (attempt > 1) the room holds an offer: no point gathering one.
         enqueueActions(({ context, enqueue }) => {
           if (context.attempt === 1) enqueue.spawnChild('peer', { id: 'peer', input: { initiator: true } })
         }),
-        // A child rather than an invoke: publishingWhileReading keeps the read under way instead of asking again.
-        spawnChild('readRoom', { id: 'readRoom', input: ({ context }) => readRoomInputOf(context) }),
       ],
       // The read goes on only into publishingWhileReading (taken on PEER.SIGNAL); any other way out stops it.
       exit: enqueueActions(({ event, enqueue }) => {
