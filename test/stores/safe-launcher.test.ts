@@ -1,9 +1,10 @@
 /** The store contract for SafeLauncherStore, talking HTTP to `signalbox serve` started in-process on port 0. */
 import { SimulatedClock } from 'xstate'
+import { concatMap, firstValueFrom } from 'rxjs'
 import { WebSocket } from 'ws'
 import { describe, expect, it, vi } from 'vitest'
 import { MemoryTable, SafeLauncherStore } from '../../src/index.js'
-import { startServer } from '../../src/server/index.js'
+import { createServerApp, startServer } from '../../src/server/index.js'
 import { runStoreContract } from './contract.js'
 
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 2))
@@ -230,5 +231,36 @@ describe('SafeLauncherStore: a push read that waits for the record', () => {
     subscription.unsubscribe()
     await Promise.all([reader.close(), writer.close()])
     await server.close()
+  })
+
+  it.each([
+    ['over HTTP', false],
+    ['over the socket', WebSocket],
+  ] as const)('asks nothing more of a reader that unsubscribes while it handles an answer, a few awaits later (%s)', async (_name, webSocket) => {
+    const app = createServerApp({})
+    const watches: string[] = []
+    app.addHook('onRequest', async (request) => {
+      if (request.url.includes('/structured-data/watch')) watches.push(new URL(request.url, 'http://x').searchParams.get('since') ?? 'none')
+    })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/0.5/`
+    const reader = new SafeLauncherStore({ url, webSocket: webSocket as typeof globalThis.WebSocket | false })
+    const writer = new SafeLauncherStore({ url })
+    // As pollAnswer and the room's read take an answer: decoded over a few awaits, then done with the watch.
+    const decoded = reader.watch!('answer-wait', { waitForRecord: true }).pipe(
+      concatMap(async (data) => {
+        for (let turn = 0; turn < 5; turn++) await null
+        return data
+      }),
+    )
+    const first = firstValueFrom(decoded)
+    await vi.waitFor(() => expect(watches).toEqual(['0']))
+    await writer.create('answer-wait', 'AAAA')
+    expect(await first).toBe('AAAA')
+    // Before: the next long poll went out as the answer came, and was cancelled a moment later.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(watches).toEqual(['0'])
+    await Promise.all([reader.close(), writer.close()])
+    await app.close()
   })
 })

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { asyncScheduler, defer, filter, from, map, Observable, repeat, type SchedulerLike } from 'rxjs'
+import { asyncScheduler, defer, filter, from, map, Observable, repeat, timer, type SchedulerLike } from 'rxjs'
 import { SignalingError } from '../../errors.js'
 import { LAUNCHER_ROUTES, launcherPath, type WatchAnswer } from '../../launcher/api.js'
 import { retryTransient } from '../../time/retry.js'
@@ -67,15 +67,17 @@ export function watchRecord(address: string, options: WatchRecordOptions): Obser
       return (await response.json()) as WatchAnswer
     }
 
-    // One attempt: long polls until one fails.
+    // One attempt: long polls until one fails. The next goes out a task after an answer, not at once: a reader that got
+    // what it waited for (and unsubscribes as it handles the answer, after an await or two) asks nothing more.
+    const scheduler = options.scheduler ?? asyncScheduler
     const attempt = defer(() => {
       client.checkOpen()
       if (offered.value === false) throw unoffered()
       return from(longPoll())
-    }).pipe(repeat())
+    }).pipe(repeat({ delay: () => timer(0, scheduler) }))
     const subscription = attempt
       .pipe(
-        retryTransient({ scheduler: options.scheduler ?? asyncScheduler }),
+        retryTransient({ scheduler }),
         filter((answer) => answer.revision !== since),
         map((answer) => {
           since = answer.revision
