@@ -42,8 +42,8 @@ export async function buildModule(): Promise<string> {
     ...browserBundleOptions(fileURLToPath(new URL('../src/index.ts', import.meta.url))),
     outfile,
     sourcemap: true,
-    // RxJS's ES2015 build rather than its ES5 one (smaller, no tslib): ours to choose in the module we ship.
-    conditions: ['es2015'],
+    // XState's ES module build and RxJS's ES2015 one rather than their CommonJS and ES5 builds: ours to choose in the module we ship.
+    conditions: ['module', 'es2015'],
   })
   await writeFile(`${MODULE_DIST}signalbox.min.d.ts`, "export * from '../src/index.js'\n")
   return outfile

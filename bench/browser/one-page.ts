@@ -28,8 +28,9 @@ export async function bundleBenchPage(): Promise<string> {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    // RxJS's ES2015 build (its package's `es2015` export) rather than its ES5 one: smaller, and no tslib.
-    conditions: ['es2015'],
+    // XState's ES module build (the `module` export, which esbuild does not pick by default: it takes the CommonJS one)
+    // and RxJS's ES2015 build rather than its ES5 one: 16 KB less on the page's first path, and no tslib.
+    conditions: ['module', 'es2015'],
     minify: true,
     logLevel: 'warning',
   })
