@@ -10,6 +10,7 @@ import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { pageAddresses } from '../src/cli/serve.js'
 import { startServer, type RunningServer } from '../src/server/index.js'
 import { killSignalboxes, root, signalbox } from './helpers/cli.js'
 
@@ -157,5 +158,24 @@ describe('signalbox join failures', () => {
     const badTimeout = signalbox(['join', 'room', '--answer-timeout', 'soon'])
     expect(await badTimeout.exited).toBe(2)
     expect(badTimeout.errors.join('\n')).toContain('use a whole number from 1')
+  })
+})
+
+describe('signalbox serve: where to open the page', () => {
+  const lan = { address: '192.168.1.20', netmask: '255.255.255.0', family: 'IPv4', mac: '00:00:00:00:00:01', internal: false, cidr: '192.168.1.20/24' } as const
+  const loopback = { address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' } as const
+  const v6 = { address: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: '00:00:00:00:00:01', internal: false, cidr: 'fe80::1/64', scopeid: 2 } as const
+
+  it('on every interface, gives 127.0.0.1 here (never 0.0.0.0, which no browser should be sent to) and each network IPv4 address for other machines', () => {
+    expect(pageAddresses('0.0.0.0', 8100, { lo: [loopback], eth0: [lan, v6] })).toEqual({
+      local: 'http://127.0.0.1:8100/',
+      network: ['http://192.168.1.20:8100/'],
+    })
+    expect(pageAddresses('::', 8100, { lo: [loopback] })).toEqual({ local: 'http://127.0.0.1:8100/', network: [] })
+  })
+
+  it('on one address, gives that address and no network line', () => {
+    expect(pageAddresses('127.0.0.1', 8100, { eth0: [lan] })).toEqual({ local: 'http://127.0.0.1:8100/', network: undefined })
+    expect(pageAddresses('::1', 8100, {})).toEqual({ local: 'http://[::1]:8100/', network: undefined })
   })
 })

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os'
 import { SignalingError } from '../errors.js'
 import { startServer, stopOnSignals } from '../server/serve.js'
 import { findWebRoot } from '../server/web.js'
@@ -56,11 +57,41 @@ export async function runServe(options: ServeCommandOptions): Promise<void> {
     throw error
   }
   const records = options.redis === undefined ? 'records in memory' : `records in Redis at ${options.redis}`
-  write(`signalbox serve: SAFE Launcher API 0.5 at ${server.url} (health: ${server.url.replace(/0\.5\/$/, 'health')}; ${records})`)
-  const page = server.url.replace(/0\.5\/$/, '?room=demo')
-  write(webRoot === undefined ? 'signalbox serve: no browser page (run npm run build)' : `signalbox serve: video call page at ${page}`)
+  const { local, network } = pageAddresses(options.host, server.port, networkInterfaces())
+  const api = `${local}0.5/`
+  write(`signalbox serve: SAFE Launcher API 0.5 at ${api} (health: ${local}health; ${records})`)
+  if (webRoot === undefined) write('signalbox serve: no browser page (run npm run build)')
+  else {
+    write(`signalbox serve: video call page at ${local}?room=demo`)
+    if (network !== undefined) {
+      const where = network.length === 0 ? 'no network address found' : network.map((origin) => `${origin}?room=demo`).join(', ')
+      write(`signalbox serve: from other machines: ${where} (plain HTTP there: data calls only, no camera or room secret; put HTTPS in front for those)`)
+    }
+  }
   stopOnSignals(server, () => {
     write('signalbox serve: stopped')
     ;(options.onStopped ?? (() => process.exit(0)))()
   })
+}
+
+/** Hosts that listen on every interface. */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]'])
+
+/**
+ * Where people open the page, as origins ending in `/`: `local` on this
+ * machine (a wildcard host is reached at 127.0.0.1, not at `0.0.0.0`); and,
+ * when the server listens on every interface, `network`: this machine's
+ * non-internal IPv4 addresses, for other machines (undefined otherwise).
+ */
+export function pageAddresses(
+  host: string,
+  port: number,
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>,
+): { local: string; network: string[] | undefined } {
+  if (!WILDCARD_HOSTS.has(host)) return { local: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`, network: undefined }
+  const network = Object.values(interfaces)
+    .flatMap((infos) => infos ?? [])
+    .filter((info) => info.family === 'IPv4' && !info.internal)
+    .map((info) => `http://${info.address}:${port}/`)
+  return { local: `http://127.0.0.1:${port}/`, network }
 }
