@@ -19,7 +19,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { build as viteBuild } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BROWSER_APP, MISSING_WRTC, MODULE_INDEX, NODE_CONSUMER, NODE_ONLY, PREBUILT_APP, tsconfig, VITE_INDEX } from './package/fixtures.js'
-import { CHROMIUM_FLAGS, CHROMIUM_INSTALL, CHROMIUM_PATH } from './helpers/chromium.js'
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, chromiumOrSkip } from './helpers/chromium.js'
 
 const run = promisify(execFile)
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -30,7 +30,6 @@ const SETUP_TIMEOUT_MS = 600_000
 /** One step in the installed project (a type check, a bundle, a connection), in ms. */
 const STEP_TIMEOUT_MS = 120_000
 const CHROMIUM = CHROMIUM_PATH
-const INSTALL = CHROMIUM_INSTALL
 const FLAGS = [...CHROMIUM_FLAGS]
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string>; devDependencies: Record<string, string> }
 
@@ -166,16 +165,7 @@ describe('the installed signalbox serve', () => {
     expect(await response.text()).toContain('app.js')
   })
 
-  const available = existsSync(CHROMIUM)
-  if (!available) {
-    if (process.env['CI'] === 'true') {
-      it('needs Chromium', () => {
-        throw new Error(`Chromium is not installed at ${CHROMIUM}: ${INSTALL}`)
-      })
-    } else {
-      console.warn(`chromium not found: skipping the browser test of the package (install it with: ${INSTALL})`)
-    }
-  }
+  const available = chromiumOrSkip('the browser test of the package')
 
   describe.runIf(available)('in Chromium', () => {
     let browser: Browser

@@ -4,31 +4,21 @@
  * secure context (no WebCrypto `subtle`, no cameras). Chromium maps that name
  * to 127.0.0.1 (`--host-resolver-rules`), so nothing leaves loopback.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../src/server/index.js'
 import { buildWeb } from '../scripts/build-web.js'
-import { CHROMIUM_FLAGS, CHROMIUM_INSTALL, CHROMIUM_PATH, FAKE_MEDIA_FLAGS } from './helpers/chromium.js'
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, chromiumOrSkip, FAKE_MEDIA_FLAGS } from './helpers/chromium.js'
 
-const available = existsSync(CHROMIUM_PATH)
+const available = chromiumOrSkip('the insecure-page tests')
 /** A name that is not localhost, resolved by Chromium to loopback. */
 const LAN_NAME = 'signalbox-lan.test'
 const FLAGS = [...CHROMIUM_FLAGS, ...FAKE_MEDIA_FLAGS, `--host-resolver-rules=MAP ${LAN_NAME} 127.0.0.1`]
 /** Longest a page may take to reach a state, in ms. */
 const STATE_TIMEOUT_MS = 20_000
-
-if (!available) {
-  if (process.env['CI'] === 'true') {
-    it('needs Chromium', () => {
-      throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: ${CHROMIUM_INSTALL}`)
-    })
-  } else {
-    console.warn(`chromium not found: skipping the insecure-page tests (install it with: ${CHROMIUM_INSTALL})`)
-  }
-}
 
 describe.runIf(available)('the browser page over plain HTTP from another machine (not a secure context)', () => {
   let server: RunningServer

@@ -6,7 +6,7 @@
  * fourth page is told the room is full, before its camera opens and (without
  * a camera) by the room machine. Screenshots go to test-results/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,24 +15,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signalingMachine } from '../src/index.js'
 import { startServer, type RunningServer } from '../src/server/index.js'
 import { buildWeb } from '../scripts/build-web.js'
-import { CHROMIUM_FLAGS, CHROMIUM_INSTALL, CHROMIUM_PATH, FAKE_MEDIA_FLAGS } from './helpers/chromium.js'
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, chromiumOrSkip, FAKE_MEDIA_FLAGS } from './helpers/chromium.js'
 import { ONE_ADDRESS_CROWD } from './helpers/crowd.js'
 
-const available = existsSync(CHROMIUM_PATH)
+const available = chromiumOrSkip('the browser room tests')
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url))
 const FLAGS = [...CHROMIUM_FLAGS, ...FAKE_MEDIA_FLAGS, '--autoplay-policy=no-user-gesture-required']
 /** The bound of each wait on a page's state, in ms (a bound, not an assertion). */
 const WAIT_MS = 30_000
 
-if (!available) {
-  if (process.env['CI'] === 'true') {
-    it('needs Chromium', () => {
-      throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: ${CHROMIUM_INSTALL}`)
-    })
-  } else {
-    console.warn(`chromium not found: skipping the browser room tests (install it with: ${CHROMIUM_INSTALL})`)
-  }
-}
 
 /** The peer ids of the tiles whose video plays (a decoded frame: videoWidth > 0, readyState ≥ 2). */
 function playingTiles(page: Page): Promise<string[]> {

@@ -5,7 +5,7 @@
  * statechart panel. Screenshots go to test-results/.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -14,23 +14,13 @@ import { signalingMachine } from '../src/index.js'
 import { transitionLabel } from '../src/diagram/index.js'
 import { startServer, type RunningServer } from '../src/server/index.js'
 import { buildWeb, WEB_DIST } from '../scripts/build-web.js'
-import { CHROMIUM_FLAGS, CHROMIUM_INSTALL, CHROMIUM_PATH, FAKE_MEDIA_FLAGS } from './helpers/chromium.js'
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, chromiumOrSkip, FAKE_MEDIA_FLAGS } from './helpers/chromium.js'
 
 const CHROMIUM = CHROMIUM_PATH
-const available = existsSync(CHROMIUM)
-const INSTALL = CHROMIUM_INSTALL
+const available = chromiumOrSkip('the browser tests')
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url))
 const FLAGS = [...CHROMIUM_FLAGS, ...FAKE_MEDIA_FLAGS, '--autoplay-policy=no-user-gesture-required']
 
-if (!available) {
-  if (process.env['CI'] === 'true') {
-    it('needs Chromium', () => {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}: ${INSTALL}`)
-    })
-  } else {
-    console.warn(`chromium not found: skipping the browser tests (install it with: ${INSTALL})`)
-  }
-}
 
 describe.runIf(available)('the browser page', () => {
   let server: RunningServer
