@@ -75,6 +75,11 @@ describe('where WebCrypto has no subtle (a page over plain HTTP from another mac
     expect(nameOf('ünïcode 🚪')).toBe(createHash('sha256').update('ünïcode 🚪', 'utf8').digest('base64'))
   })
 
+  it('names every address right past the cache of names (more addresses than it keeps, some asked again)', () => {
+    const addresses = Array.from({ length: 2_500 }, (_, index) => `room-${index % 2_000}`)
+    for (const address of addresses) expect(nameOf(address)).toBe(createHash('sha256').update(address, 'utf8').digest('base64'))
+  })
+
   it('refuses a room secret when the call is made, with ERR_INVALID_OPTION saying to use HTTPS or localhost', async () => {
     const key = await deriveRoomKey('correct horse', 'lobby', 'app')
     const sealed = await sealSignal(key, offer, bound)

@@ -14,15 +14,27 @@ import type { LauncherClient } from './client.js'
 
 const encoder = new TextEncoder()
 
+/** Names kept by {@link nameOf}, at most; the cache starts afresh past it. */
+const MAX_CACHED_NAMES = 1024
+const names = new Map<string, string>()
+
 /**
  * The structured-data name of an address: sha256 of its UTF-8 bytes, base64, as
  * the Launcher's reference client did. Synchronous, in plain JavaScript: no
  * WebCrypto, which a browser offers only in secure contexts (a page opened at
  * `http://192.168.1.20:8100` from another machine has none), and no round to
- * WebCrypto's thread before each request.
+ * WebCrypto's thread before each request. Kept per address: a call asks for the
+ * same few addresses many times, and a page hashes too rarely for the
+ * JavaScript engine to compile the hash (a fraction of a millisecond each time).
  */
 export function nameOf(address: string): string {
-  return bytesToBase64(sha256(encoder.encode(address)))
+  let name = names.get(address)
+  if (name === undefined) {
+    if (names.size >= MAX_CACHED_NAMES) names.clear()
+    name = bytesToBase64(sha256(encoder.encode(address)))
+    names.set(address, name)
+  }
+  return name
 }
 
 /** Which kind of handle to drop. */
