@@ -471,27 +471,4 @@ describe('glare: both participants start together', () => {
     expect(order.slice(0, 2)).toEqual(['room read', 'initiator peer'])
     await call.hangup()
   })
-
-  it('makes the answering peer and hands it the offer before it closes the speculative one (closing costs the main thread)', async () => {
-    const store = new MemoryStore()
-    const network = new FakePeerNetwork()
-    const alice = createSignaling({ store, createPeer: network.createPeer }).join('late')
-    await vi.waitFor(() => expect(alice.actor.getSnapshot().value).toBe('pollingAnswer'))
-    const order: string[] = []
-    const createPeer = (options: { initiator: boolean }) => {
-      const peer = network.createPeer(options)
-      const name = options.initiator ? 'speculative' : 'answering'
-      const destroy = peer.destroy.bind(peer)
-      const signal = peer.signal.bind(peer)
-      Object.assign(peer, {
-        destroy: (...args: Parameters<typeof destroy>) => (order.push(`${name} closed`), destroy(...args)),
-        signal: (data: Parameters<typeof signal>[0]) => ((data as { type?: string }).type === 'offer' && order.push(`${name} given the offer`), signal(data)),
-      })
-      return peer
-    }
-    const bob = createSignaling({ store: store.client(), createPeer }).join('late')
-    await Promise.all([alice.connected, bob.connected])
-    expect(order.slice(0, 2)).toEqual(['answering given the offer', 'speculative closed'])
-    await Promise.all([alice.hangup(), bob.hangup()])
-  })
 })

@@ -161,11 +161,7 @@ export function peerActor<TPeer extends PeerLike>(deps: PeerDeps<TPeer>) {
     })
     return () => {
       stopping.abort()
-      // A peer that never connected (the speculative offer, stopped because the room held an offer to answer) closes
-      // a microtask later: the machine builds the answering peer and hands it the offer first, and closing a
-      // connection costs the main thread a few ms. A connected peer closes at once.
-      if (connected) peer.destroy()
-      else queueMicrotask(() => peer.destroy())
+      peer.destroy()
     }
   })
 }
