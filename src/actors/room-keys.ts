@@ -7,7 +7,7 @@
  * @module
  */
 import { SignalingError } from '../errors.js'
-import { deriveRoomKey, openSignal, sealSignal, subtleCrypto, validateSecret } from '../protocol/sealing.js'
+import { deriveRoomKey, openSignal, sealSignal, validateSecret } from '../protocol/sealing.js'
 import { createRecord, createSealedRecord, type RecordOptions, type SessionSignal, type SignalRecord } from '../protocol/records.js'
 
 /** The room keys of one participant, by app id and room. */
@@ -17,11 +17,10 @@ export class RoomKeys {
 
   /**
    * @param secret - the room secret, or `undefined` for descriptions in the
-   * clear; checked here (`ERR_INVALID_OPTION`), as is WebCrypto, which it needs
+   * clear; checked here (`ERR_INVALID_OPTION`), WebCrypto's presence with it
    */
   constructor(secret: string | undefined) {
     this.secret = secret === undefined ? undefined : validateSecret(secret)
-    if (this.secret !== undefined) subtleCrypto()
   }
 
   /** Starts deriving the room's key in the background (while the store answers and the peer gathers ICE). */

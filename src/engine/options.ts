@@ -11,7 +11,7 @@ import type { signalingMachine } from '../machines/signaling.machine.js'
 import type { SignalingInput } from '../machines/signaling.types.js'
 import type { PeerFactory, PeerLike, SimplePeerFactoryOptions, SimplePeerInstance } from '../peer/types.js'
 import { MAX_APP_ID_LENGTH } from '../protocol/addresses.js'
-import { secretSchema, subtleCrypto } from '../protocol/sealing.js'
+import { secretSchema } from '../protocol/sealing.js'
 import { isSignalStore, type SignalStore } from '../stores/store.js'
 import type { SignalingClock } from '../time/clock.js'
 import { MAX_STORE_RETRIES } from '../time/retry.js'
@@ -94,12 +94,11 @@ export const signalingOptionsSchema = v.looseObject(
 
 /**
  * The machine's input (all but the room) from `createSignaling`'s options;
- * throws `ERR_INVALID_OPTION` naming the first bad option, or for a secret
- * where there is no WebCrypto to seal with.
+ * throws `ERR_INVALID_OPTION` naming the first bad option (a secret where there
+ * is no WebCrypto to seal with among them, see `secretSchema`).
  */
 export function machineInputFrom(options: unknown): Omit<SignalingInput, 'room'> {
   const checked = parseWith(signalingOptionsSchema, options, 'ERR_INVALID_OPTION')
-  if (checked.secret !== undefined) subtleCrypto()
   const input: Omit<SignalingInput, 'room'> = {}
   if (checked.appId !== undefined) input.appId = checked.appId
   if (checked.signalTimeoutMs !== undefined) input.signalTimeoutMs = checked.signalTimeoutMs

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import * as v from 'valibot'
 import { base64ToBytes, bytesToBase64 } from './base64.js'
 import { SignalingError } from '../errors.js'
 import { parseWith, textSchema } from '../validate.js'
@@ -26,28 +27,34 @@ export const MAX_SECRET_LENGTH = 1024
 
 const encoder = new TextEncoder()
 
-/** A room secret: a non-empty string of at most {@link MAX_SECRET_LENGTH} characters. */
-export const secretSchema = textSchema('secret', MAX_SECRET_LENGTH)
+/** Why a secret cannot be used here: browsers give WebCrypto only to secure contexts. */
+const NO_WEBCRYPTO =
+  'A room secret needs WebCrypto (crypto.subtle), which browsers give only to secure pages: open the page over HTTPS or at localhost, or join without a secret.'
 
-/** Checks a room secret; `ERR_INVALID_OPTION` unless it is a non-empty string of at most {@link MAX_SECRET_LENGTH} characters. */
+/** WebCrypto's `crypto.subtle`, or undefined where there is none (a page that is not a secure context). */
+function webCrypto(): SubtleCrypto | undefined {
+  return globalThis.crypto?.subtle as SubtleCrypto | undefined
+}
+
+/**
+ * A room secret: a non-empty string of at most {@link MAX_SECRET_LENGTH}
+ * characters, where there is WebCrypto to seal with (a page opened over plain
+ * HTTP at an address other than localhost, another machine on the network, has none).
+ */
+export const secretSchema = v.pipe(
+  textSchema('secret', MAX_SECRET_LENGTH),
+  v.check(() => webCrypto() !== undefined, NO_WEBCRYPTO),
+)
+
+/** Checks a room secret; `ERR_INVALID_OPTION` unless {@link secretSchema} takes it. */
 export function validateSecret(secret: unknown): string {
   return parseWith(secretSchema, secret, 'ERR_INVALID_OPTION')
 }
 
-/**
- * WebCrypto's `crypto.subtle`, which room secrets need; `ERR_INVALID_OPTION`
- * where there is none: browsers give it only to secure contexts, so a page
- * opened over plain HTTP at an address other than localhost (another machine
- * on the network) cannot seal.
- */
+/** WebCrypto's `crypto.subtle`, which room secrets need; `ERR_INVALID_OPTION` where there is none (see {@link secretSchema}). */
 export function subtleCrypto(): SubtleCrypto {
-  const subtle = globalThis.crypto?.subtle as SubtleCrypto | undefined
-  if (subtle === undefined) {
-    throw new SignalingError(
-      'ERR_INVALID_OPTION',
-      'A room secret needs WebCrypto (crypto.subtle), which browsers give only to secure pages: open the page over HTTPS or at localhost, or join without a secret.',
-    )
-  }
+  const subtle = webCrypto()
+  if (subtle === undefined) throw new SignalingError('ERR_INVALID_OPTION', NO_WEBCRYPTO)
   return subtle
 }
 
