@@ -98,11 +98,7 @@ export class RoomCall {
       })
     } catch (error) {
       // Refused before the room's machine started (a bad option): no snapshot will say so.
-      showError(error)
-      showState('failed')
-      this.media?.stop()
-      this.media = undefined
-      return setControls('failed', false)
+      return this.showFull(name, maxPeers, error)
     }
     this.room = room
     let settled = false
