@@ -4,14 +4,10 @@
  * secure context (no WebCrypto `subtle`, no cameras). Chromium maps that name
  * to 127.0.0.1 (`--host-resolver-rules`), so nothing leaves loopback.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type RunningServer } from '../src/server/index.js'
-import { buildWeb } from '../scripts/build-web.js'
-import { CHROMIUM_FLAGS, CHROMIUM_PATH, chromiumOrSkip, FAKE_MEDIA_FLAGS } from './helpers/chromium.js'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { CHROMIUM_FLAGS, chromiumOrSkip, FAKE_MEDIA_FLAGS } from './helpers/chromium.js'
+import { servedPage } from './helpers/served-page.js'
 
 const available = chromiumOrSkip('the insecure-page tests')
 /** A name that is not localhost, resolved by Chromium to loopback. */
@@ -21,24 +17,11 @@ const FLAGS = [...CHROMIUM_FLAGS, ...FAKE_MEDIA_FLAGS, `--host-resolver-rules=MA
 const STATE_TIMEOUT_MS = 20_000
 
 describe.runIf(available)('the browser page over plain HTTP from another machine (not a secure context)', () => {
-  let server: RunningServer
-  let browser: Browser
-  // Its own build of the page: other test files rebuild web/dist/ meanwhile when the files run in parallel.
-  const webRoot = `${mkdtempSync(join(tmpdir(), 'signalbox-web-insecure-'))}/`
-  beforeAll(async () => {
-    await buildWeb(webRoot)
-    server = await startServer({ port: 0, host: '127.0.0.1', webRoot })
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, headless: true })
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    rmSync(webRoot, { recursive: true, force: true })
-  })
+  const served = servedPage('web-insecure', { flags: FLAGS })
 
   async function open(query: string): Promise<Page> {
-    const page = await (await browser.newContext()).newPage()
-    await page.goto(`http://${LAN_NAME}:${new URL(server.url).port}/?${query}`)
+    const page = await (await served.browser.newContext()).newPage()
+    await page.goto(`http://${LAN_NAME}:${new URL(served.server.url).port}/?${query}`)
     return page
   }
   async function settled(page: Page, state: string): Promise<{ state: string | undefined; error: string; secure: boolean }> {

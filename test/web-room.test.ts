@@ -6,16 +6,13 @@
  * fourth page is told the room is full, before its camera opens and (without
  * a camera) by the room machine. Screenshots go to test-results/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { signalingMachine } from '../src/index.js'
-import { startServer, type RunningServer } from '../src/server/index.js'
-import { buildWeb } from '../scripts/build-web.js'
-import { CHROMIUM_FLAGS, CHROMIUM_PATH, chromiumOrSkip, FAKE_MEDIA_FLAGS } from './helpers/chromium.js'
+import { CHROMIUM_FLAGS, chromiumOrSkip, FAKE_MEDIA_FLAGS } from './helpers/chromium.js'
+import { servedPage } from './helpers/served-page.js'
 import { ONE_ADDRESS_CROWD } from './helpers/crowd.js'
 
 const available = chromiumOrSkip('the browser room tests')
@@ -39,31 +36,15 @@ function playingTiles(page: Page): Promise<string[]> {
 }
 
 describe.runIf(available)('the browser page in a room of many', () => {
-  let server: RunningServer
-  let browser: Browser
-  // Its own build of the page: test/web.test.ts rebuilds web/dist/ meanwhile when the files run in parallel.
-  const webRoot = `${mkdtempSync(join(tmpdir(), 'signalbox-web-room-'))}/`
-  beforeAll(async () => {
-    await buildWeb(webRoot)
+  // Every page comes from 127.0.0.1: the per-address caps meant for one hostile client (docs/security.md)
+  // would count three participants' polls and pushes as one client's, so they are lifted.
+  const served = servedPage('web-room', { flags: FLAGS, server: ONE_ADDRESS_CROWD })
+  beforeAll(() => {
     mkdirSync(RESULTS, { recursive: true })
-    // Every page comes from 127.0.0.1: the per-address caps meant for one hostile client (docs/security.md)
-    // would count three participants' polls and pushes as one client's, so they are lifted.
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      webRoot,
-      ...ONE_ADDRESS_CROWD,
-    })
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, headless: true })
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    rmSync(webRoot, { recursive: true, force: true })
   })
 
   async function open(query: string, width = 1280): Promise<Page> {
-    const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width, height: 900 } })
+    const context = await served.browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width, height: 900 } })
     const page = await context.newPage()
     await page.addInitScript(() => {
       const seen = { calls: 0 }
@@ -74,7 +55,7 @@ describe.runIf(available)('the browser page in a room of many', () => {
         return original(constraints)
       }
     })
-    await page.goto(`${server.url.replace(/0\.5\/$/, '')}?${query}`)
+    await page.goto(`${served.server.url.replace(/0\.5\/$/, '')}?${query}`)
     return page
   }
   /** What a page shows, for a failure's message. */
