@@ -48,6 +48,25 @@ function wire(a: AnyPeer, b: AnyPeer) {
   return signals
 }
 
+/** wrtc's connection, with each read of a description recorded in `reads` (its properties cannot be redefined: a proxy counts them). */
+function descriptionReadsCounted(reads: string[]): typeof RTCPeerConnection {
+  const Base = wrtc.RTCPeerConnection as unknown as typeof RTCPeerConnection
+  const descriptions = new Set(['localDescription', 'remoteDescription', 'currentLocalDescription', 'currentRemoteDescription', 'pendingLocalDescription', 'pendingRemoteDescription'])
+  return class extends Base {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration)
+      return new Proxy(this, {
+        get: (target, name) => {
+          if (typeof name === 'string' && descriptions.has(name)) reads.push(name)
+          const value: unknown = Reflect.get(target, name, target)
+          return typeof value === 'function' ? value.bind(target) : value
+        },
+        set: (target, name, value) => Reflect.set(target, name, value, target),
+      })
+    }
+  }
+}
+
 const connected = (peer: AnyPeer) => new Promise<void>((resolve, reject) => {
   peer.once('connect', () => resolve())
   peer.once('error', (error: never) => reject(error))
@@ -84,14 +103,17 @@ describe('NativePeer meets simple-peer', () => {
 })
 
 describe('NativePeer signals as the seed expects', () => {
-  it('without trickle: one offer once gathering is complete, with its candidates and without the trickle option', async () => {
+  it('without trickle: one offer once gathering is complete, with every candidate gathered and without the trickle option', async () => {
     const peer = new NativePeer({ initiator: true, trickle: false, wrtc })
+    const gathered: string[] = []
+    peer._pc!.addEventListener('icecandidate', (event) => event.candidate !== null && event.candidate.candidate !== '' && gathered.push(`a=${event.candidate.candidate}`))
     const signals: Array<{ type: string; sdp?: string }> = []
     peer.on('signal', (data: never) => signals.push(data))
     await new Promise<void>((resolve) => peer.once('_iceComplete', () => resolve()))
     await new Promise((resolve) => setTimeout(resolve, 0))
     expect(signals.map((signal) => signal.type)).toEqual(['offer'])
-    expect(signals[0]!.sdp).toMatch(/a=candidate:/)
+    expect(gathered.length).toBeGreaterThan(0)
+    expect(signals[0]!.sdp!.split('\r\n').filter((line) => line.startsWith('a=candidate:')).sort()).toEqual(gathered.sort())
     expect(signals[0]!.sdp).not.toMatch(/a=ice-options:trickle/)
     peer.destroy()
   })
@@ -107,6 +129,18 @@ describe('NativePeer signals as the seed expects', () => {
     expect(typeof candidate.sdpMLineIndex).toBe('number')
     expect(typeof candidate.sdpMid).toBe('string')
     peer.destroy()
+  })
+
+  it.each([true, false])('never reads the connection’s descriptions, which wrtc serializes while its own thread adds candidates to them (trickle %s)', async (trickle) => {
+    const reads: string[] = []
+    const implementation = { ...wrtc, RTCPeerConnection: descriptionReadsCounted(reads) } as typeof wrtc
+    const a = new NativePeer({ initiator: true, trickle, wrtc: implementation, config: { iceServers: [] } })
+    const b = new NativePeer({ trickle, wrtc: implementation, config: { iceServers: [] } })
+    wire(a, b)
+    await Promise.all([connected(a), connected(b)])
+    expect(reads).toEqual([])
+    a.destroy()
+    b.destroy()
   })
 })
 

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { SessionSignal } from '../protocol/records.js'
 import type { SimplePeerOptions, WrtcImplementation } from './types.js'
 
 /** How long a description without trickle waits for the end of gathering after the first candidate, in ms (simple-peer's default). */
@@ -76,13 +77,47 @@ export function rtcImplementation(wrtc: WrtcImplementation | undefined): RtcImpl
   }
 }
 
-/** A signal given as JSON text, or an empty object (which the peer refuses) when it is not JSON. */
-export function parseSignal(text: string): object {
+/** The parts of a signal (given as an object or as JSON text) a peer acts on; `valid` is false when it has none. */
+export interface SignalParts {
+  description?: SessionSignal
+  candidate?: RTCIceCandidateInit
+  renegotiate: boolean
+  transceiverRequest?: { kind: string; init?: RTCRtpTransceiverInit }
+  valid: boolean
+}
+
+/** The parts of `data`, a signal in simple-peer's format. */
+export function signalParts(data: object | string): SignalParts {
+  const signal = (typeof data === 'string' ? parseJson(data) : data) as Partial<Record<string, unknown>>
+  const request = signal['transceiverRequest'] as { kind?: unknown; init?: RTCRtpTransceiverInit } | undefined
+  const candidate = signal['candidate']
+  const parts: SignalParts = {
+    ...(typeof signal['sdp'] === 'string' ? { description: { type: signal['type'] as SessionSignal['type'], sdp: signal['sdp'] } } : {}),
+    ...(typeof candidate === 'object' && candidate !== null ? { candidate: candidate as RTCIceCandidateInit } : {}),
+    renegotiate: signal['renegotiate'] === true,
+    ...(request === undefined ? {} : { transceiverRequest: { kind: String(request.kind), init: request.init } }),
+    valid: true,
+  }
+  parts.valid = signal['sdp'] !== undefined || candidate !== undefined || signal['renegotiate'] !== undefined || request !== undefined
+  return parts
+}
+
+function parseJson(text: string): object {
   try {
     return JSON.parse(text) as object
   } catch {
     return {}
   }
+}
+
+/**
+ * Whether a candidate the connection refused is one this side cannot use (an
+ * mDNS name it cannot resolve, or no address at all), which is not the call's
+ * failure.
+ */
+export function isUnusableHere(candidate: RTCIceCandidateInit): boolean {
+  const address = /^\S+ \S+ \S+ \S+ (\S+)/.exec(candidate.candidate ?? '')?.[1] ?? ''
+  return address === '' || address.endsWith('.local')
 }
 
 /** Runs `action`, ignoring what it throws (closing what is closing already). */

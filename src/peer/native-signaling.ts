@@ -11,17 +11,24 @@
  * `{ type: 'renegotiate' }` and `{ type: 'transceiverRequest' }` from the side
  * that did not make the first offer.
  *
+ * It never reads the connection's `localDescription` or `remoteDescription`:
+ * `@roamhq/wrtc` serializes them on the JavaScript thread while its own thread
+ * adds candidates to them, a segmentation fault now and then. It sends the
+ * description it set, with the candidates gathered folded in without trickle.
+ *
  * @module
  */
 import type { SessionSignal } from '../protocol/records.js'
+import { foldCandidate, type IceCandidate } from '../protocol/trickle.js'
 import { Emitter } from './emitter.js'
 import {
   ICE_COMPLETE_TIMEOUT_MS,
+  isUnusableHere,
   nativeError,
   type NativePeerOptions,
-  parseSignal,
   type RtcImplementation,
   rtcImplementation,
+  signalParts,
   TRICKLE_OPTION,
   tryTo,
 } from './native-options.js'
@@ -41,6 +48,10 @@ export class NativeSignaling extends Emitter {
   #iceComplete = false
   #iceTimer: ReturnType<typeof setTimeout> | undefined
   #pendingCandidates: RTCIceCandidateInit[] = []
+  /** Without trickle: the candidates gathered, for the description. */
+  readonly #candidates: IceCandidate[] = []
+  /** The type of the last remote description set. */
+  #remoteType: RTCSdpType | undefined
   #negotiating = false
   #queuedNegotiation = false
   #firstNegotiation = true
@@ -71,19 +82,13 @@ export class NativeSignaling extends Emitter {
   /** Hands the other side's signal (a description, a candidate or a renegotiation request) to the connection. */
   signal(data: Signal | string): void {
     if (!this.usable('signal')) return
-    const signal = (typeof data === 'string' ? parseSignal(data) : data) as Partial<Record<string, unknown>>
-    if (signal['renegotiate'] === true && this.initiator) this.needsNegotiation()
-    const request = signal['transceiverRequest'] as { kind?: string; init?: RTCRtpTransceiverInit } | undefined
-    if (request !== undefined && this.initiator) this.addTransceiver(String(request.kind), request.init)
-    const candidate = signal['candidate'] as RTCIceCandidateInit | undefined
-    if (typeof candidate === 'object' && candidate !== null) {
-      if (this._pc?.remoteDescription?.type) this.#addCandidate(candidate)
-      else this.#pendingCandidates.push(candidate)
-    }
-    if (typeof signal['sdp'] === 'string') void this.#setRemote(signal as unknown as SessionSignal)
-    if (signal['sdp'] === undefined && candidate === undefined && signal['renegotiate'] === undefined && request === undefined) {
-      this.destroy(nativeError(new Error('signal() called with invalid signal data'), 'ERR_SIGNALING'))
-    }
+    const { description, candidate, renegotiate, transceiverRequest, valid } = signalParts(data)
+    if (!valid) return this.destroy(nativeError(new Error('signal() called with invalid signal data'), 'ERR_SIGNALING'))
+    if (renegotiate && this.initiator) this.needsNegotiation()
+    if (transceiverRequest !== undefined && this.initiator) this.addTransceiver(transceiverRequest.kind, transceiverRequest.init)
+    if (candidate !== undefined && this.#remoteType !== undefined) this.#addCandidate(candidate)
+    else if (candidate !== undefined) this.#pendingCandidates.push(candidate)
+    if (description !== undefined) void this.#setRemote(description)
   }
 
   /** Adds a transceiver (the initiator renegotiates; the other side asks the initiator to). */
@@ -167,6 +172,7 @@ export class NativeSignaling extends Emitter {
     if (candidate !== null && candidate.candidate !== '') {
       const { candidate: line, sdpMLineIndex, sdpMid } = candidate
       if (this.options.trickle !== false) this.emit('signal', { type: 'candidate', candidate: { candidate: line, sdpMLineIndex, sdpMid } })
+      else this.#candidates.push({ candidate: line, sdpMLineIndex, sdpMid })
       this.#iceTimer ??= setTimeout(() => this.#gathered(), this.options.iceCompleteTimeout ?? ICE_COMPLETE_TIMEOUT_MS)
     } else {
       this.#gathered()
@@ -197,8 +203,9 @@ export class NativeSignaling extends Emitter {
       return
     }
     if (this.#destroyed || this._pc === null) return
+    this.#remoteType = description.type
     for (const candidate of this.#pendingCandidates.splice(0)) this.#addCandidate(candidate)
-    if (this._pc.remoteDescription?.type === 'offer') void this.#describe('answer')
+    if (description.type === 'offer') void this.#describe('answer')
   }
 
   async #describe(type: 'offer' | 'answer'): Promise<void> {
@@ -222,8 +229,8 @@ export class NativeSignaling extends Emitter {
     }
     const send = (): void => {
       if (this.#destroyed) return
-      const local = pc.localDescription ?? { type, sdp }
-      this.emit('signal', { type: local.type, sdp: local.sdp })
+      // Without trickle, the description carries every candidate gathered.
+      this.emit('signal', { type, sdp: this.#candidates.reduce(foldCandidate, sdp) })
       if (!this.initiator) this.requestMissingTransceivers()
     }
     if (this.options.trickle !== false || this.#iceComplete) send()
@@ -235,9 +242,7 @@ export class NativeSignaling extends Emitter {
 
   #addCandidate(candidate: RTCIceCandidateInit): void {
     this._pc!.addIceCandidate(new this.rtc.RTCIceCandidate(candidate)).catch((error: unknown) => {
-      // A candidate this side cannot use (an mDNS name it cannot resolve) is not the call's failure.
-      const address = /^\S+ \S+ \S+ \S+ (\S+)/.exec(candidate.candidate ?? '')?.[1] ?? ''
-      if (address !== '' && !address.endsWith('.local') && !this.#destroyed) this.destroy(nativeError(error, 'ERR_ADD_ICE_CANDIDATE'))
+      if (!isUnusableHere(candidate) && !this.#destroyed) this.destroy(nativeError(error, 'ERR_ADD_ICE_CANDIDATE'))
     })
   }
 }
