@@ -1,6 +1,6 @@
 import { SimulatedClock } from 'xstate'
 import { describe, expect, it } from 'vitest'
-import { createSignaling, MemoryStore, roomAddress, SignalingError, type SignalingSnapshot } from '../src/index.js'
+import { createSignaling, createSimplePeerFactory, MemoryStore, roomAddress, SignalingError, type SignalingSnapshot } from '../src/index.js'
 import { advanceClock, FakePeerNetwork, flushPromises } from '../src/testing/index.js'
 import { codeOf } from './helpers/codes.js'
 
@@ -131,6 +131,19 @@ describe('createSignaling', () => {
       expect((caught as SignalingError).message).toContain(name)
     }
     expect(() => createSignaling(null as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
+  })
+
+  it('refuses trickle: false with a factory whose peers trickle (their candidates would never leave), with ERR_INVALID_OPTION saying what to change', () => {
+    const createPeer = createSimplePeerFactory({ trickle: true })
+    expect(createPeer.trickle).toBe(true)
+    expect(createSimplePeerFactory().trickle).toBe(false)
+    expect(() => createSignaling({ createPeer, trickle: false })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining('make the peers with trickle: false') }),
+    )
+    // Told nothing, or told the same, it is accepted.
+    expect(() => createSignaling({ createPeer })).not.toThrow()
+    expect(() => createSignaling({ createPeer, trickle: true })).not.toThrow()
+    expect(() => createSignaling({ createPeer: createSimplePeerFactory(), trickle: true })).not.toThrow()
   })
 
   it('fails a call with ERR_WEBRTC_UNSUPPORTED, saying how to fix it, when Node has no WebRTC', async () => {

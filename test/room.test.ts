@@ -2,6 +2,7 @@ import { createActor, fromCallback, fromPromise, SimulatedClock } from 'xstate'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   BUSY_TTL_MS,
+  createSimplePeerFactory,
   joinRoom,
   MAX_CLAIM_ATTEMPTS,
   PAIR_RETRY_MS,
@@ -371,5 +372,11 @@ describe('joinRoom with maxPeers 2 (the default)', () => {
 
   it('rejects a bad maxPeers with ERR_INVALID_OPTION', () => {
     for (const maxPeers of [1, 33, 2.5]) expect(() => joinRoom('x', { maxPeers })).toThrow(/maxPeers/)
+  })
+
+  it('rejects peers that trickle in a room of more than two (which does not trickle) with ERR_INVALID_OPTION', () => {
+    expect(() => joinRoom('x', { maxPeers: 3, createPeer: createSimplePeerFactory({ trickle: true }) })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining('Make them with trickle: false') }),
+    )
   })
 })

@@ -5,7 +5,7 @@
 import wrtc from '@roamhq/wrtc'
 import { nextMessage } from './helpers/peers.js'
 import { describe, expect, it } from 'vitest'
-import { createSignaling, MemoryStore, type SignalStore } from '../src/index.js'
+import { createSignaling, createSimplePeerFactory, MemoryStore, type SignalStore } from '../src/index.js'
 import { roomAddress } from '../src/protocol/addresses.js'
 import { decodeRecord } from '../src/protocol/records.js'
 import { candidatesOf } from '../src/protocol/trickle.js'
@@ -29,6 +29,32 @@ async function callAndTalk(aliceStore: SignalStore, bobStore: SignalStore, optio
 }
 
 describe('real WebRTC through the memory store', () => {
+  it('connects simple-peer’s peers made with trickle: true as trickling participants, without trickle on createSignaling too', async () => {
+    const store = new MemoryStore()
+    const firstWrites = new Map<string, string>()
+    const recording = (each: MemoryStore): MemoryStore => {
+      const create = each.create.bind(each)
+      each.create = async (address, data, options) => {
+        if (!firstWrites.has(address)) firstWrites.set(address, data)
+        return create(address, data, options)
+      }
+      return each
+    }
+    const createPeer = createSimplePeerFactory({ wrtc, trickle: true })
+    const calls = [store, store.client()].map((each) => createSignaling({ store: recording(each), createPeer, connectTimeoutMs: 15_000 }).join('simple-peer-trickle'))
+    const [first, second] = await Promise.all(calls.map((call) => call.connected))
+    const received = nextMessage(second!)
+    first!.send('hello over simple-peer')
+    expect(await received).toBe('hello over simple-peer')
+    // Both records said from their creation that their writers trickle, so each side followed the other's
+    // candidates. Before, they did not: peers whose first description left without a candidate (as Chromium's
+    // do) then never had the other side's, and both stayed in `connecting` until the timeout.
+    const written = [...firstWrites.values()].map((data) => decodeRecord(data))
+    expect(written.length).toBe(2)
+    expect(written.map((record) => record.trickle)).toEqual([true, true])
+    await Promise.all(calls.map((call) => call.hangup()))
+  })
+
   it('connects two participants who exchange a message both ways, then hang up leaving the store empty', async () => {
     const store = new MemoryStore()
     const result = await callAndTalk(store, store.client())

@@ -16,6 +16,7 @@ import { isSignalStore, type SignalStore } from '../stores/store.js'
 import type { SignalingClock } from '../time/clock.js'
 import { MAX_STORE_RETRIES } from '../time/retry.js'
 import { countSchema, msSchema, parseWith, textSchema } from '../validate.js'
+import { SignalingError } from '../errors.js'
 
 /** Longest timeout accepted, in ms: 12 hours, so an offer's lifetime (answer + connect timeout) stays within a store's one-day limit. */
 export const MAX_TIMEOUT_MS = 12 * 60 * 60 * 1000
@@ -40,7 +41,10 @@ export interface SignalingOptions<TPeer extends PeerLike = SimplePeerInstance> {
    * later candidates follow as updates of the same record, each update a
    * complete description (a seed-style reader always finds one). `false` is the
    * seed's behaviour: one record, written once ICE gathering is complete.
-   * With your own `createPeer`, default false; true says its peers trickle.
+   * With your own `createPeer`: as its peers do when signalbox's factories made
+   * it (`createSimplePeerFactory({ trickle: true })` trickles), else false;
+   * true says its peers trickle. `false` with peers that trickle is refused
+   * (`ERR_INVALID_OPTION`): their candidates would never reach the other side.
    */
   trickle?: boolean
   /** Part of every store address. Default `example.signaling.v1` (the seed's). */
@@ -106,4 +110,22 @@ export function machineInputFrom(options: unknown): Omit<SignalingInput, 'room'>
   if (checked.connectTimeoutMs !== undefined) input.connectTimeoutMs = checked.connectTimeoutMs
   if (checked.drainTimeoutMs !== undefined) input.drainTimeoutMs = checked.drainTimeoutMs
   return input
+}
+
+/**
+ * Whether participants trickle ICE through the store: `trickle` as given, else
+ * as `createPeer`'s peers do (its `trickle`, which signalbox's factories set),
+ * else true for signalbox's own peers and false for a factory that does not say.
+ *
+ * @throws {SignalingError} `ERR_INVALID_OPTION` for `trickle: false` with peers that trickle.
+ */
+export function trickleOf(options: { trickle?: boolean | undefined; createPeer?: PeerFactory<PeerLike> | undefined }): boolean {
+  const peersTrickle = options.createPeer?.trickle
+  if (options.trickle === false && peersTrickle === true) {
+    throw new SignalingError(
+      'ERR_INVALID_OPTION',
+      'Invalid trickle: createPeer makes peers that trickle (trickle: true), whose candidates would never reach the other side with trickle: false. Leave trickle out, or make the peers with trickle: false.',
+    )
+  }
+  return options.trickle ?? peersTrickle ?? options.createPeer === undefined
 }

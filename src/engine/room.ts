@@ -84,6 +84,12 @@ export function joinRoom<TPeer extends PeerLike = SimplePeerInstance>(room: stri
   // The longest room name derived (the last pair's) must be a valid room name too.
   validateRoomName(pairRoomName(room, maxPeers - 2, maxPeers - 1))
   const input = machineInputFrom(signalingOptions)
+  if (options.createPeer?.trickle === true) {
+    throw new SignalingError(
+      'ERR_INVALID_OPTION',
+      'Invalid createPeer: a room of more than two does not trickle ICE, so the candidates of peers made with trickle: true would never reach the others. Make them with trickle: false (createSimplePeerFactory() does by default).',
+    )
+  }
   const ownsStore = options.store === undefined
   const store = options.store ?? new MemoryStore(options.clock === undefined ? {} : { clock: options.clock })
   const createPeer =

@@ -15,7 +15,7 @@ import { validateRoomName } from '../protocol/addresses.js'
 import { MemoryStore } from '../stores/memory.js'
 import type { SignalStore } from '../stores/store.js'
 import { createDeferred } from './deferred.js'
-import { machineInputFrom, type SignalingOptions } from './options.js'
+import { machineInputFrom, type SignalingOptions, trickleOf } from './options.js'
 
 /** A running signaling machine. */
 export type SignalingActor = Actor<typeof signalingMachine>
@@ -87,8 +87,8 @@ export function createSignaling<TPeer extends PeerLike = SimplePeerInstance>(
   const store = options.store ?? new MemoryStore(options.clock === undefined ? {} : { clock: options.clock })
   // A store whose lost create answers the winner: an offer ready before the room's read is published at once.
   const input = { ...checked, publishWhileReading: typeof (store as SignalStore).createOrRead === 'function' }
-  // Trickle ICE: on by default with our own peer factory; a custom factory's peers trickle only when told so.
-  const trickle = options.trickle ?? options.createPeer === undefined
+  // Trickle ICE: on by default with our own peer factory; a custom factory's as its peers do.
+  const trickle = trickleOf(options)
   const createPeer =
     options.createPeer ??
     (createPeerFactory({

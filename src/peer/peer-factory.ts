@@ -6,7 +6,7 @@
  * @module
  */
 import { peerError } from './errors.js'
-import type { PeerFactory, PeerLike, SimplePeerFactoryOptions, SimplePeerOptions, WrtcImplementation } from './types.js'
+import type { PeerFactory, PeerFactoryOptions, PeerLike, SimplePeerFactoryOptions, SimplePeerOptions, WrtcImplementation } from './types.js'
 
 /** The options a factory makes each peer with: the caller's `peerOptions`, then signalbox's own. */
 export interface MadePeerOptions extends SimplePeerOptions {
@@ -19,17 +19,19 @@ export interface MadePeerOptions extends SimplePeerOptions {
 
 /**
  * A factory that makes each peer with `make`, trickle off unless
- * `options.trickle` (the seed's: one description once gathering is complete).
+ * `options.trickle` (the seed's: one description once gathering is complete);
+ * its `trickle` says which.
  *
  * @throws {SignalingError} from the factory, what `make` threw as {@link peerError} maps it (`ERR_WEBRTC_UNSUPPORTED`, …).
  */
 export function peerFactoryOf<TPeer extends PeerLike>(options: SimplePeerFactoryOptions, make: (peerOptions: MadePeerOptions) => TPeer): PeerFactory<TPeer> {
-  return ({ initiator, stream }) => {
+  const trickle = options.trickle ?? false
+  const factory = ({ initiator, stream }: PeerFactoryOptions): TPeer => {
     try {
       return make({
         ...options.peerOptions,
         initiator,
-        trickle: options.trickle ?? false,
+        trickle,
         ...(stream === undefined ? {} : { stream }),
         ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc }),
         config: { ...options.peerOptions?.config, iceServers: options.iceServers ?? [] },
@@ -38,4 +40,5 @@ export function peerFactoryOf<TPeer extends PeerLike>(options: SimplePeerFactory
       throw peerError(error)
     }
   }
+  return Object.assign(factory, { trickle })
 }

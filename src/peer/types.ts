@@ -112,7 +112,10 @@ export interface PeerFactoryOptions {
 }
 
 /** Makes one peer per call attempt. */
-export type PeerFactory<TPeer extends PeerLike = PeerLike> = (options: PeerFactoryOptions) => TPeer
+export type PeerFactory<TPeer extends PeerLike = PeerLike> = ((options: PeerFactoryOptions) => TPeer) & {
+  /** Whether its peers trickle (signal each candidate after the description); signalbox's factories say so, and `createSignaling` follows it. */
+  readonly trickle?: boolean
+}
 
 /** Options of the peer factories (`createPeerFactory`, `createSimplePeerFactory`). */
 export interface SimplePeerFactoryOptions {
