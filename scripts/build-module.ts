@@ -2,11 +2,14 @@
  * Builds the prebuilt ES module of the browser entry, for a plain
  * `<script type="module">` without a bundler (as PeerJS ships peerjs.min.js):
  * dist/browser/signalbox.min.js, minified, with its source map and a
- * declaration file that points at the package's own types. `npm run build`
+ * declaration file that points at the package's own types. Its
+ * `createSimplePeerFactory` uses the page's `SimplePeer` global (simple-peer's
+ * own simplepeer.min.js) rather than carry simple-peer. `npm run build`
  * runs it; the package ships it.
  */
-import { build, type BuildOptions } from 'esbuild'
+import { build, type BuildOptions, type Plugin } from 'esbuild'
 import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** Where the prebuilt module goes. */
@@ -34,18 +37,30 @@ export function browserBundleOptions(entry: string): BuildOptions {
   }
 }
 
-/** Builds dist/browser/signalbox.min.js (+ .map and .d.ts) from src/index.ts. */
-export async function buildModule(): Promise<string> {
-  await mkdir(MODULE_DIST, { recursive: true })
-  const outfile = `${MODULE_DIST}${MODULE_FILE}`
+/**
+ * Puts src/peer/simple-peer-global.ts (the page's `SimplePeer` global) in place
+ * of `#simple-peer`: the module does not carry simple-peer's browser build.
+ */
+const simplePeerFromGlobal: Plugin = {
+  name: 'simple-peer-from-global',
+  setup(builder) {
+    builder.onResolve({ filter: /^#simple-peer$/ }, () => ({ path: fileURLToPath(new URL('../src/peer/simple-peer-global.ts', import.meta.url)) }))
+  },
+}
+
+/** Builds signalbox.min.js (+ .map and .d.ts) from src/index.ts into `outDir` (default {@link MODULE_DIST}). */
+export async function buildModule(outDir = MODULE_DIST): Promise<string> {
+  await mkdir(outDir, { recursive: true })
+  const outfile = join(outDir, MODULE_FILE)
   await build({
     ...browserBundleOptions(fileURLToPath(new URL('../src/index.ts', import.meta.url))),
     outfile,
     sourcemap: true,
     // XState's ES module build and RxJS's ES2015 one rather than their CommonJS and ES5 builds: ours to choose in the module we ship.
     conditions: ['module', 'es2015'],
+    plugins: [simplePeerFromGlobal],
   })
-  await writeFile(`${MODULE_DIST}signalbox.min.d.ts`, "export * from '../src/index.js'\n")
+  await writeFile(join(outDir, 'signalbox.min.d.ts'), "export * from '../src/index.js'\n")
   return outfile
 }
 
