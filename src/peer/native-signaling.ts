@@ -21,6 +21,7 @@
 import type { SessionSignal } from '../protocol/records.js'
 import { foldCandidate, type IceCandidate } from '../protocol/trickle.js'
 import { Emitter } from './emitter.js'
+import { GatheringEnd } from './gathering-end.js'
 import {
   ICE_COMPLETE_TIMEOUT_MS,
   isUnusableHere,
@@ -45,8 +46,8 @@ export class NativeSignaling extends Emitter {
   protected readonly rtc: RtcImplementation
   #destroying = false
   #destroyed = false
-  #iceComplete = false
-  #iceTimer: ReturnType<typeof setTimeout> | undefined
+  /** The end of gathering: `_iceComplete`, as simple-peer names it (signalbox's peer actor listens). */
+  readonly #gathering: GatheringEnd
   #pendingCandidates: RTCIceCandidateInit[] = []
   /** Without trickle: the candidates gathered, for the description. */
   readonly #candidates: IceCandidate[] = []
@@ -62,6 +63,7 @@ export class NativeSignaling extends Emitter {
     this.options = options
     this.initiator = options.initiator === true
     this.rtc = rtcImplementation(options.wrtc)
+    this.#gathering = new GatheringEnd(options.iceCompleteTimeout ?? ICE_COMPLETE_TIMEOUT_MS, () => this.#destroyed || this.emit('_iceComplete'))
     try {
       this._pc = new this.rtc.RTCPeerConnection(options.config ?? {})
     } catch (error) {
@@ -114,7 +116,7 @@ export class NativeSignaling extends Emitter {
     queueMicrotask(() => {
       this.#destroyed = true
       this.#destroying = false
-      clearTimeout(this.#iceTimer)
+      this.#gathering.stop()
       this.closed()
       const pc = this._pc
       this._pc = null
@@ -173,18 +175,10 @@ export class NativeSignaling extends Emitter {
       const { candidate: line, sdpMLineIndex, sdpMid } = candidate
       if (this.options.trickle !== false) this.emit('signal', { type: 'candidate', candidate: { candidate: line, sdpMLineIndex, sdpMid } })
       else this.#candidates.push({ candidate: line, sdpMLineIndex, sdpMid })
-      this.#iceTimer ??= setTimeout(() => this.#gathered(), this.options.iceCompleteTimeout ?? ICE_COMPLETE_TIMEOUT_MS)
+      this.#gathering.candidate()
     } else {
-      this.#gathered()
+      this.#gathering.announced()
     }
-  }
-
-  /** The end of gathering (or its timeout): `_iceComplete`, as simple-peer names it (signalbox's peer actor listens). */
-  #gathered(): void {
-    if (this.#iceComplete || this.#destroyed) return
-    this.#iceComplete = true
-    clearTimeout(this.#iceTimer)
-    this.emit('_iceComplete')
   }
 
   #negotiate(): void {
@@ -222,6 +216,7 @@ export class NativeSignaling extends Emitter {
     if (this.options.trickle === false) sdp = sdp.replace(TRICKLE_OPTION, '')
     sdp = this.options.sdpTransform?.(sdp) ?? sdp
     try {
+      this.#gathering.started()
       await pc.setLocalDescription({ type, sdp })
     } catch (error) {
       this.destroy(nativeError(error, 'ERR_SET_LOCAL_DESCRIPTION'))
@@ -233,7 +228,7 @@ export class NativeSignaling extends Emitter {
       this.emit('signal', { type, sdp: this.#candidates.reduce(foldCandidate, sdp) })
       if (!this.initiator) this.requestMissingTransceivers()
     }
-    if (this.options.trickle !== false || this.#iceComplete) send()
+    if (this.options.trickle !== false || this.#gathering.ended) send()
     else this.once('_iceComplete', send)
   }
 
