@@ -12,6 +12,7 @@ import { createPeerFactory } from '../src/peer/factory.js'
 import { peerError } from '../src/peer/errors.js'
 import { Emitter } from '../src/peer/emitter.js'
 import { NativePeer } from '../src/peer/native-peer.js'
+import { guardedWrtc } from '../src/peer/wrtc-guard.js'
 import type { SessionSignal } from '../src/protocol/records.js'
 import { SignalingError } from '../src/errors.js'
 
@@ -31,7 +32,8 @@ type Kind = 'native' | 'simple-peer'
 
 function makePeer(kind: Kind, initiator: boolean, trickle: boolean): AnyPeer {
   if (kind === 'native') return new NativePeer({ initiator, trickle, wrtc, config: { iceServers: [] } })
-  return new SimplePeer({ initiator, trickle, wrtc: wrtc as unknown as SimplePeer.Options['wrtc'], config: { iceServers: [] } }) as unknown as AnyPeer
+  // wrtc as createSimplePeerFactory gives it to simple-peer (src/peer/wrtc-guard.ts): raw, simple-peer's reads of its descriptions can crash it.
+  return new SimplePeer({ initiator, trickle, wrtc: guardedWrtc(wrtc) as unknown as SimplePeer.Options['wrtc'], config: { iceServers: [] } }) as unknown as AnyPeer
 }
 
 /** Wires two peers' signals to each other and records what each signaled. */
@@ -116,6 +118,21 @@ describe('NativePeer signals as the seed expects', () => {
     expect(signals[0]!.sdp!.split('\r\n').filter((line) => line.startsWith('a=candidate:')).sort()).toEqual(gathered.sort())
     expect(signals[0]!.sdp).not.toMatch(/a=ice-options:trickle/)
     peer.destroy()
+  })
+
+  it('without trickle: the answer carries every candidate its connection gathered too (wrtc announces an end of candidates before them)', async () => {
+    const offerer = new NativePeer({ initiator: true, trickle: false, wrtc, config: { iceServers: [] } })
+    const answerer = new NativePeer({ trickle: false, wrtc, config: { iceServers: [] } })
+    const gathered: string[] = []
+    answerer._pc!.addEventListener('icecandidate', (event) => event.candidate !== null && event.candidate.candidate !== '' && gathered.push(`a=${event.candidate.candidate}`))
+    const signals = wire(offerer, answerer)
+    await Promise.all([connected(offerer), connected(answerer)])
+    const answer = signals.b[0] as { type: string; sdp: string }
+    expect(answer.type).toBe('answer')
+    expect(gathered.length).toBeGreaterThan(0)
+    expect(answer.sdp.split('\r\n').filter((line) => line.startsWith('a=candidate:')).sort()).toEqual(gathered.sort())
+    offerer.destroy()
+    answerer.destroy()
   })
 
   it('with trickle: the offer first, then each candidate as simple-peer shapes it', async () => {

@@ -5,7 +5,7 @@
 import wrtc from '@roamhq/wrtc'
 import { nextMessage } from './helpers/peers.js'
 import { describe, expect, it } from 'vitest'
-import { createPeerFactory, createSignaling, MemoryStore, type SignalStore } from '../src/index.js'
+import { createSignaling, createSimplePeerFactory, MemoryStore, type SignalStore } from '../src/index.js'
 import { roomAddress } from '../src/protocol/addresses.js'
 import { decodeRecord } from '../src/protocol/records.js'
 import { candidatesOf } from '../src/protocol/trickle.js'
@@ -29,9 +29,7 @@ async function callAndTalk(aliceStore: SignalStore, bobStore: SignalStore, optio
 }
 
 describe('real WebRTC through the memory store', () => {
-  // With signalbox's own peers: simple-peer's read their connection's localDescription as it gathers, which can
-  // crash wrtc (see src/peer/native-signaling.ts); test/prebuilt-module.test.ts runs simple-peer's in Chromium.
-  it('connects peers from a factory made with trickle: true as trickling participants, without trickle on createSignaling too', async () => {
+  it('connects simple-peer’s peers made with trickle: true as trickling participants, without trickle on createSignaling too', async () => {
     const store = new MemoryStore()
     const firstWrites = new Map<string, string>()
     const recording = (each: MemoryStore): MemoryStore => {
@@ -42,7 +40,7 @@ describe('real WebRTC through the memory store', () => {
       }
       return each
     }
-    const createPeer = createPeerFactory({ wrtc, trickle: true })
+    const createPeer = createSimplePeerFactory({ wrtc, trickle: true })
     const calls = [store, store.client()].map((each) => createSignaling({ store: recording(each), createPeer, connectTimeoutMs: 15_000 }).join('factory-trickle'))
     const [first, second] = await Promise.all(calls.map((call) => call.connected))
     const received = nextMessage(second!)

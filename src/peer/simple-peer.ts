@@ -10,6 +10,7 @@
 // in bundlers for the browser (package.json "imports"), so no bundler needs an alias.
 import SimplePeer from '#simple-peer'
 import { peerFactoryOf } from './peer-factory.js'
+import { guardedWrtc } from './wrtc-guard.js'
 import type { PeerFactory, SimplePeerFactoryOptions, SimplePeerInstance } from './types.js'
 
 export { peerError } from './errors.js'
@@ -31,5 +32,7 @@ export type {
  * them into the same record, see protocol/trickle.ts).
  */
 export function createSimplePeerFactory(options: SimplePeerFactoryOptions = {}): PeerFactory<SimplePeerInstance> {
-  return peerFactoryOf(options, (peerOptions) => new SimplePeer(peerOptions as SimplePeer.Options) as unknown as SimplePeerInstance)
+  // In Node, wrtc made safe for simple-peer's reads of its descriptions (./wrtc-guard.ts).
+  const guarded = options.wrtc === undefined ? options : { ...options, wrtc: guardedWrtc(options.wrtc) }
+  return peerFactoryOf(guarded, (peerOptions) => new SimplePeer(peerOptions as SimplePeer.Options) as unknown as SimplePeerInstance)
 }
