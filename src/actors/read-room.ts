@@ -31,7 +31,7 @@ export function readRoomActor(participant: Participant) {
     }
     const address = roomAddress(input.room, input.appId)
     const data = await storeCall(participant, signal, () => store.read(address, { signal }))
-    const found = await offerIn(participant, data, input, earlierOffers, signal)
+    const found = await offerIn(participant, data, address, input, earlierOffers, signal)
     if (found !== null || input.waitForOfferMs === undefined || store.watch === undefined) return found === OURS ? null : found
     return firstOfferWatched(participant, address, input, earlierOffers, signal)
   })
@@ -41,13 +41,14 @@ export function readRoomActor(participant: Participant) {
 const OURS = 'ours'
 
 /**
- * The offer to answer in the room's `data`; {@link OURS} for the offer we are
+ * The offer to answer in the room's `data` (read at `address`); {@link OURS} for the offer we are
  * creating beside the read; null for none (absent, expired, or our own earlier
  * offer, which is taken back).
  */
 async function offerIn(
   participant: Participant,
   data: string | null,
+  address: string,
   input: ReadRoomInput,
   earlierOffers: ReadonlySet<string>,
   signal: AbortSignal,
@@ -58,7 +59,6 @@ async function offerIn(
     // Read beside our create (publishingWhileReading), which landed first: this is the offer being created.
     if (!earlierOffers.has(record.targetId)) return OURS
     // Our own earlier offer (a retried create that had landed): take it back and offer again.
-    const address = roomAddress(input.room, input.appId)
     await storeCall(participant, signal, () => participant.store.remove(address, { signal }))
     participant.ledger.forget(address)
     return null
@@ -83,7 +83,7 @@ function firstOfferWatched(
 ): Promise<RoomOffer | null> {
   const offers = participant.store.watch!(address, { waitForRecord: true }).pipe(
     catchError(() => EMPTY),
-    concatMap((data) => from(offerIn(participant, data, input, earlierOffers, signal))),
+    concatMap((data) => from(offerIn(participant, data, address, input, earlierOffers, signal))),
     filter((found) => found !== null),
     map((found) => (found === OURS ? null : found)),
     takeUntil(merge(timer(input.waitForOfferMs!, participant.scheduler), fromEvent(signal, 'abort'))),
