@@ -16,6 +16,14 @@ import { fileURLToPath } from 'node:url'
 export const MODULE_DIST = fileURLToPath(new URL('../dist/browser/', import.meta.url))
 /** The prebuilt module's file name. */
 export const MODULE_FILE = 'signalbox.min.js'
+/**
+ * The export conditions signalbox's own browser builds pick (the page, this
+ * module, the bench page): XState's ES module build (its `module` export, which
+ * esbuild does not pick by default: it takes the CommonJS one) and RxJS's ES2015
+ * build rather than its ES5 one, 16 KB less minified, and no tslib.
+ */
+export const BROWSER_BUILD_CONDITIONS = ['module', 'es2015']
+
 /** The browsers the module targets: those with WebRTC data channels and ES2022. */
 export const MODULE_TARGET = 'es2022'
 
@@ -56,8 +64,7 @@ export async function buildModule(outDir = MODULE_DIST): Promise<string> {
     ...browserBundleOptions(fileURLToPath(new URL('../src/index.ts', import.meta.url))),
     outfile,
     sourcemap: true,
-    // XState's ES module build and RxJS's ES2015 one rather than their CommonJS and ES5 builds: ours to choose in the module we ship.
-    conditions: ['module', 'es2015'],
+    conditions: BROWSER_BUILD_CONDITIONS,
     plugins: [simplePeerFromGlobal],
   })
   await writeFile(join(outDir, 'signalbox.min.d.ts'), "export * from '../src/index.js'\n")

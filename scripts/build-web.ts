@@ -13,6 +13,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { BROWSER_BUILD_CONDITIONS } from './build-module.js'
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url))
 
@@ -67,9 +68,7 @@ export async function buildWeb(outdir: string = WEB_DIST): Promise<void> {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    // XState's ES module build (the `module` export, which esbuild does not pick by default: it takes the CommonJS one)
-    // and RxJS's ES2015 build rather than its ES5 one: 16 KB less on the page's first path, and no tslib.
-    conditions: ['module', 'es2015'],
+    conditions: BROWSER_BUILD_CONDITIONS,
     sourcemap: true,
     minify: true,
     metafile: true,

@@ -6,6 +6,7 @@
  */
 import { build } from 'esbuild'
 import { fileURLToPath } from 'node:url'
+import { BROWSER_BUILD_CONDITIONS } from '../../scripts/build-module.js'
 import type { Page } from 'playwright-core'
 import type { InPageBench } from './page-entry.js'
 
@@ -28,9 +29,7 @@ export async function bundleBenchPage(): Promise<string> {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    // XState's ES module build (the `module` export, which esbuild does not pick by default: it takes the CommonJS one)
-    // and RxJS's ES2015 build rather than its ES5 one: 16 KB less on the page's first path, and no tslib.
-    conditions: ['module', 'es2015'],
+    conditions: BROWSER_BUILD_CONDITIONS,
     minify: true,
     logLevel: 'warning',
   })
