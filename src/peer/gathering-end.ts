@@ -8,6 +8,13 @@
  *
  * @module
  */
+import type { IceCandidate } from '../protocol/trickle.js'
+
+/** The candidate an `icecandidate` event carries, as simple-peer signals it; null for the end of candidates. */
+export function gatheredCandidate(candidate: RTCIceCandidate | null): IceCandidate | null {
+  if (candidate === null || candidate.candidate === '') return null
+  return { candidate: candidate.candidate, sdpMLineIndex: candidate.sdpMLineIndex, sdpMid: candidate.sdpMid }
+}
 
 /** Watches one connection's gathering; calls `onEnd` once when it ends. */
 export class GatheringEnd {

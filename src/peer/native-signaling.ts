@@ -21,7 +21,7 @@
 import type { SessionSignal } from '../protocol/records.js'
 import { foldCandidate, type IceCandidate } from '../protocol/trickle.js'
 import { Emitter } from './emitter.js'
-import { GatheringEnd } from './gathering-end.js'
+import { GatheringEnd, gatheredCandidate } from './gathering-end.js'
 import {
   ICE_COMPLETE_TIMEOUT_MS,
   isUnusableHere,
@@ -171,10 +171,10 @@ export class NativeSignaling extends Emitter {
 
   #onIceCandidate(candidate: RTCIceCandidate | null): void {
     if (this.#destroyed) return
-    if (candidate !== null && candidate.candidate !== '') {
-      const { candidate: line, sdpMLineIndex, sdpMid } = candidate
-      if (this.options.trickle !== false) this.emit('signal', { type: 'candidate', candidate: { candidate: line, sdpMLineIndex, sdpMid } })
-      else this.#candidates.push({ candidate: line, sdpMLineIndex, sdpMid })
+    const gathered = gatheredCandidate(candidate)
+    if (gathered !== null) {
+      if (this.options.trickle !== false) this.emit('signal', { type: 'candidate', candidate: gathered })
+      else this.#candidates.push(gathered)
       this.#gathering.candidate()
     } else {
       this.#gathering.announced()

@@ -10,9 +10,9 @@
  *   `remoteDescription` for each candidate.
  * - wrtc announces an end of candidates before an answer's candidates come;
  *   simple-peer would send a whole answer (without trickle) then, without its
- *   candidates. An end announced before any candidate since the first
- *   `setLocalDescription` is held for {@link ICE_COMPLETE_TIMEOUT_MS}, and
- *   dropped once candidates come (the real end follows them).
+ *   candidates. The end simple-peer hears is the one {@link GatheringEnd}
+ *   decides (as for signalbox's own peer): after the candidates, or at
+ *   {@link ICE_COMPLETE_TIMEOUT_MS}.
  *
  * signalbox's own peer needs none of this (./native-signaling.ts,
  * ./gathering-end.ts).
@@ -20,6 +20,7 @@
  * @module
  */
 import { foldCandidate, type IceCandidate } from '../protocol/trickle.js'
+import { GatheringEnd, gatheredCandidate } from './gathering-end.js'
 import { ICE_COMPLETE_TIMEOUT_MS } from './native-options.js'
 import type { WrtcImplementation } from './types.js'
 
@@ -50,26 +51,29 @@ function guardConnection(connection: Connection): Connection {
   let local: Description | null = null
   let remote: Description | null = null
   const candidates: IceCandidate[] = []
-  /** Candidates since the first setLocalDescription; undefined before it. */
-  let sinceLocal: number | undefined
-  let heldEnd: ReturnType<typeof setTimeout> | undefined
-  connection.addEventListener('icecandidate', (event) => {
-    const candidate = (event as RTCPeerConnectionIceEvent).candidate
-    if (candidate === null || candidate.candidate === '') return
-    candidates.push({ candidate: candidate.candidate, sdpMLineIndex: candidate.sdpMLineIndex, sdpMid: candidate.sdpMid })
-    if (sinceLocal !== undefined) sinceLocal++
-    clearTimeout(heldEnd)
+  /** An end of candidates held for simple-peer until the gathering really ends. */
+  let heldEnd: RTCPeerConnectionIceEvent | undefined
+  let handler: ((event: RTCPeerConnectionIceEvent) => void) | undefined
+  const gathering = new GatheringEnd(ICE_COMPLETE_TIMEOUT_MS, () => {
+    const end = heldEnd
+    heldEnd = undefined
+    if (end !== undefined) handler?.call(connection, end)
   })
-  /** simple-peer's `onicecandidate`, with an early end of candidates held. */
-  const holdingEarlyEnd = (handler: (event: RTCPeerConnectionIceEvent) => void) => (event: RTCPeerConnectionIceEvent) => {
-    const end = event.candidate === null || event.candidate.candidate === ''
-    if (!end || sinceLocal !== 0) return handler.call(connection, event)
-    clearTimeout(heldEnd)
-    heldEnd = setTimeout(() => handler.call(connection, event), ICE_COMPLETE_TIMEOUT_MS)
-    ;(heldEnd as { unref?: () => void }).unref?.()
+  // Listeners run before the `onicecandidate` handler: the candidate is counted before simple-peer has it.
+  connection.addEventListener('icecandidate', (event) => {
+    const gathered = gatheredCandidate((event as RTCPeerConnectionIceEvent).candidate)
+    if (gathered === null) return
+    candidates.push(gathered)
+    gathering.candidate()
+  })
+  /** simple-peer's `onicecandidate`, with an early end of candidates held (see {@link GatheringEnd}). */
+  const holdingEarlyEnd = (event: RTCPeerConnectionIceEvent): void => {
+    if (gatheredCandidate(event.candidate) !== null || gathering.ended) return handler?.call(connection, event)
+    heldEnd = event
+    gathering.announced()
   }
   const setLocalDescription = async (description?: Description): Promise<void> => {
-    sinceLocal ??= 0
+    gathering.started()
     await connection.setLocalDescription(description)
     local = description === undefined ? null : { type: description.type, sdp: description.sdp }
   }
@@ -84,9 +88,14 @@ function guardConnection(connection: Connection): Connection {
       if (name === 'remoteDescription') return remote
       if (name === 'setLocalDescription') return setLocalDescription
       if (name === 'setRemoteDescription') return setRemoteDescription
+      if (name === 'close') return () => (gathering.stop(), target.close())
       const value: unknown = Reflect.get(target, name, target)
       return typeof value === 'function' ? value.bind(target) : value
     },
-    set: (target, name, value) => Reflect.set(target, name, name === 'onicecandidate' && typeof value === 'function' ? holdingEarlyEnd(value) : value, target),
+    set: (target, name, value) => {
+      if (name !== 'onicecandidate') return Reflect.set(target, name, value, target)
+      handler = typeof value === 'function' ? (value as (event: RTCPeerConnectionIceEvent) => void) : undefined
+      return Reflect.set(target, name, handler === undefined ? value : holdingEarlyEnd, target)
+    },
   })
 }
