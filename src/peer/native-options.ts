@@ -91,15 +91,13 @@ export function signalParts(data: object | string): SignalParts {
   const signal = (typeof data === 'string' ? parseJson(data) : data) as Partial<Record<string, unknown>>
   const request = signal['transceiverRequest'] as { kind?: unknown; init?: RTCRtpTransceiverInit } | undefined
   const candidate = signal['candidate']
-  const parts: SignalParts = {
+  return {
     ...(typeof signal['sdp'] === 'string' ? { description: { type: signal['type'] as SessionSignal['type'], sdp: signal['sdp'] } } : {}),
     ...(typeof candidate === 'object' && candidate !== null ? { candidate: candidate as RTCIceCandidateInit } : {}),
     renegotiate: signal['renegotiate'] === true,
     ...(request === undefined ? {} : { transceiverRequest: { kind: String(request.kind), init: request.init } }),
-    valid: true,
+    valid: signal['sdp'] !== undefined || candidate !== undefined || signal['renegotiate'] !== undefined || request !== undefined,
   }
-  parts.valid = signal['sdp'] !== undefined || candidate !== undefined || signal['renegotiate'] !== undefined || request !== undefined
-  return parts
 }
 
 function parseJson(text: string): object {
