@@ -75,7 +75,7 @@ export class RoomCall {
     if (!this.options.dataOnly) {
       if (await roomIsFull(this.options.store, name, maxPeers)) {
         this.options.onActor(undefined)
-        return this.showFull(name, maxPeers, new SignalingError('ERR_ROOM_FULL'))
+        return this.showFailure(name, maxPeers, new SignalingError('ERR_ROOM_FULL'))
       }
       try {
         this.media = await LocalMedia.open({ camera: ui.cameraSelect.value, microphone: ui.microphoneSelect.value })
@@ -98,7 +98,7 @@ export class RoomCall {
       })
     } catch (error) {
       // Refused before the room's machine started (a bad option): no snapshot will say so.
-      return this.showFull(name, maxPeers, error)
+      return this.showFailure(name, maxPeers, error)
     }
     this.room = room
     let settled = false
@@ -123,13 +123,13 @@ export class RoomCall {
       if (state !== 'claiming' && state !== 'present') settle()
       else if (meshed(room)) settle()
       if (state === 'present') this.describe(room)
-      else if (state === 'failed' && snapshot.context.error !== null) this.showFull(name, maxPeers, snapshot.context.error)
+      else if (state === 'failed' && snapshot.context.error !== null) this.showFailure(name, maxPeers, snapshot.context.error)
     })
     setControls('active', this.media !== undefined)
     try {
       await room.joined
     } catch (error) {
-      if (this.room === room && !(error instanceof SignalingError && error.code === 'ERR_CLOSED')) this.showFull(name, maxPeers, error)
+      if (this.room === room && !(error instanceof SignalingError && error.code === 'ERR_CLOSED')) this.showFailure(name, maxPeers, error)
     }
   }
 
@@ -183,7 +183,7 @@ export class RoomCall {
   }
 
   /** Says the room could not be joined: full, in words, or the error as it is. */
-  private showFull(name: string, maxPeers: number, error: unknown): void {
+  private showFailure(name: string, maxPeers: number, error: unknown): void {
     showError(error)
     const full = error instanceof SignalingError && error.code === 'ERR_ROOM_FULL'
     showState('failed')

@@ -24,7 +24,7 @@ export class GatheringEnd {
   #ended = false
 
   /**
-   * @param timeoutMs - how long gathering may go on after the first candidate, in ms
+   * @param timeoutMs - how long gathering may go on after the first candidate (or after an end announced before any), in ms
    * @param onEnd - called once, when gathering ends
    */
   constructor(
